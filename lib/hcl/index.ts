@@ -1,0 +1,3 @@
+export * from './escape';
+export * from './value';
+export * from './writer';

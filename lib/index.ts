@@ -1,0 +1,2 @@
+export * from './hcl';
+export * from './nomad';

@@ -1,0 +1,176 @@
+import { HclBlock, HclValue } from '../hcl';
+
+/** A bind or volume mount of the Docker driver (`mount {}` in the driver config). */
+export interface DockerMount {
+  /** `bind`, `volume` or `tmpfs`. @default "volume" */
+  readonly type?: string;
+  /** Path inside the container. */
+  readonly target: string;
+  /** Host path or volume name. @default - none (tmpfs) */
+  readonly source?: string;
+  /** Mount read-only. @default false */
+  readonly readonly?: boolean;
+}
+
+/**
+ * Configuration of the Docker task driver.
+ * @see https://developer.hashicorp.com/nomad/docs/drivers/docker
+ */
+export interface DockerConfig {
+  /** Image to run, e.g. `traefik:v3.0`. */
+  readonly image: string;
+  /** Arguments passed to the image's entrypoint. @default - none */
+  readonly args?: string[];
+  /** Command to run instead of the image's. @default - the image's CMD */
+  readonly command?: string;
+  /** Entrypoint override. @default - the image's ENTRYPOINT */
+  readonly entrypoint?: string[];
+  /** Port labels of the group network to publish. @default - none */
+  readonly ports?: string[];
+  /** `host:container` bind mounts, relative host paths are in the task directory. @default - none */
+  readonly volumes?: string[];
+  /** Docker network mode, e.g. `host`. @default - Nomad's choice for the group network */
+  readonly networkMode?: string;
+  /** Pull the image even when it is present. @default false */
+  readonly forcePull?: boolean;
+  /** Run privileged (needs the client to allow it). @default false */
+  readonly privileged?: boolean;
+  /** Container labels. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Mounts. @default - none */
+  readonly mounts?: DockerMount[];
+  /** Linux capabilities to add. @default - none */
+  readonly capAdd?: string[];
+  /** Linux capabilities to drop. @default - none */
+  readonly capDrop?: string[];
+  /** Any other config attribute, written as given (escape hatch). @default - none */
+  readonly extraConfig?: Record<string, HclValue>;
+}
+
+/**
+ * Configuration of the exec and raw_exec drivers.
+ * @see https://developer.hashicorp.com/nomad/docs/drivers/exec
+ */
+export interface ExecConfig {
+  /** Command to run. */
+  readonly command: string;
+  /** Arguments. @default - none */
+  readonly args?: string[];
+  /** Any other config attribute, written as given (escape hatch). @default - none */
+  readonly extraConfig?: Record<string, HclValue>;
+}
+
+/**
+ * Configuration of the QEMU driver.
+ * @see https://developer.hashicorp.com/nomad/docs/drivers/qemu
+ */
+export interface QemuConfig {
+  /** Path of the image, relative to the task directory (e.g. fetched by an artifact). */
+  readonly imagePath: string;
+  /** `tcg` or `kvm`. @default "tcg" */
+  readonly accelerator?: string;
+  /** Extra QEMU arguments. @default - none */
+  readonly args?: string[];
+  /** Drive interface, e.g. `virtio`. @default "ide" */
+  readonly driveInterface?: string;
+  /** Shut the guest down with ACPI instead of killing it. @default false */
+  readonly gracefulShutdown?: boolean;
+  /** Enable the QEMU guest agent socket. @default false */
+  readonly guestAgent?: boolean;
+  /** Any other config attribute, written as given (escape hatch). @default - none */
+  readonly extraConfig?: Record<string, HclValue>;
+}
+
+/**
+ * The task driver and its `config {}` block. Use the static factories.
+ */
+export class TaskDriver {
+  /** The Docker driver. */
+  public static docker(config: DockerConfig): TaskDriver {
+    return new TaskDriver(
+      'docker',
+      (block) => {
+        block
+          .attribute('image', config.image)
+          .attribute('command', config.command)
+          .attribute('entrypoint', config.entrypoint)
+          .attribute('args', config.args)
+          .attribute('ports', config.ports)
+          .attribute('volumes', config.volumes)
+          .attribute('network_mode', config.networkMode)
+          .attribute('force_pull', config.forcePull)
+          .attribute('privileged', config.privileged)
+          .attribute('cap_add', config.capAdd)
+          .attribute('cap_drop', config.capDrop);
+        if (config.labels && Object.keys(config.labels).length > 0) {
+          block.attribute('labels', config.labels);
+        }
+        extra(block, config.extraConfig);
+        for (const mount of config.mounts ?? []) {
+          block
+            .block('mount')
+            .attribute('type', mount.type ?? 'volume')
+            .attribute('target', mount.target)
+            .attribute('source', mount.source)
+            .attribute('readonly', mount.readonly);
+        }
+      },
+      config.ports ?? [],
+    );
+  }
+
+  /** The exec driver (isolated fork/exec). */
+  public static exec(config: ExecConfig): TaskDriver {
+    return TaskDriver.execLike('exec', config);
+  }
+
+  /** The raw_exec driver (no isolation; must be enabled on the client). */
+  public static rawExec(config: ExecConfig): TaskDriver {
+    return TaskDriver.execLike('raw_exec', config);
+  }
+
+  /** The QEMU driver. */
+  public static qemu(config: QemuConfig): TaskDriver {
+    return new TaskDriver('qemu', (block) => {
+      block
+        .attribute('image_path', config.imagePath)
+        .attribute('accelerator', config.accelerator)
+        .attribute('drive_interface', config.driveInterface)
+        .attribute('graceful_shutdown', config.gracefulShutdown)
+        .attribute('guest_agent', config.guestAgent)
+        .attribute('args', config.args);
+      extra(block, config.extraConfig);
+    });
+  }
+
+  /** Any other driver: its name and config attributes, written as given. */
+  public static custom(name: string, config: Record<string, HclValue> = {}): TaskDriver {
+    return new TaskDriver(name, (block) => extra(block, config));
+  }
+
+  private static execLike(name: string, config: ExecConfig): TaskDriver {
+    return new TaskDriver(name, (block) => {
+      block.attribute('command', config.command).attribute('args', config.args);
+      extra(block, config.extraConfig);
+    });
+  }
+
+  private constructor(
+    /** The driver name as Nomad knows it, e.g. `docker`. */
+    public readonly name: string,
+    private readonly writeConfig: (block: HclBlock) => void,
+    /** Port labels the driver config refers to. */
+    public readonly portLabels: readonly string[] = [],
+  ) {}
+
+  /** Renders the `config {}` block. */
+  public renderConfig(): HclBlock {
+    const block = new HclBlock('config');
+    this.writeConfig(block);
+    return block;
+  }
+}
+
+function extra(block: HclBlock, config: Record<string, HclValue> | undefined): void {
+  for (const [key, value] of Object.entries(config ?? {})) block.attribute(key, value);
+}

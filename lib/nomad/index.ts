@@ -1,0 +1,10 @@
+export * from './agent-config';
+export * from './driver';
+export * from './group';
+export * from './job';
+export * from './network';
+export * from './nomad-job';
+export * from './placement';
+export * from './service';
+export * from './task';
+export { JobSpecError } from './validation';

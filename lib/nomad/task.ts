@@ -1,0 +1,417 @@
+import { HclBlock, HclHeredoc } from '../hcl';
+import { TaskDriver } from './driver';
+import { Service, TaskServiceProps } from './service';
+import {
+  checkDuration,
+  checkInteger,
+  checkOneOf,
+  checkTaskName,
+  checkUnique,
+  JobSpecError,
+} from './validation';
+
+/**
+ * A file rendered by consul-template inside the task (secrets from Vault, config files).
+ * @see https://developer.hashicorp.com/nomad/docs/job-specification/template
+ */
+export interface TemplateProps {
+  /** Path of the rendered file, relative to the task directory, e.g. `local/app.toml`. */
+  readonly destination: string;
+  /** Inline template text. Exactly one of data and source is required. @default - none */
+  readonly data?: string;
+  /** Path of a template file on the client. @default - none */
+  readonly source?: string;
+  /** `noop`, `restart`, `signal` or `script`. @default "restart" */
+  readonly changeMode?: string;
+  /** Signal sent when changeMode is `signal`, e.g. `SIGHUP`. @default - none */
+  readonly changeSignal?: string;
+  /** Left delimiter, e.g. `[[` when the text itself holds `{{`. @default "{{" */
+  readonly leftDelimiter?: string;
+  /** Right delimiter. @default "}}" */
+  readonly rightDelimiter?: string;
+  /** Octal file permissions, e.g. `0600`. @default "0644" */
+  readonly perms?: string;
+  /** Read the rendered file as `KEY=value` lines into the task's environment. @default false */
+  readonly env?: boolean;
+  /** Maximum random wait before re-rendering, a Go duration. @default "5s" */
+  readonly splay?: string;
+  /** Fail the task when a key the template reads is missing. @default false */
+  readonly errorOnMissingKey?: boolean;
+}
+
+/**
+ * A file fetched into the task directory before the task starts.
+ * @see https://developer.hashicorp.com/nomad/docs/job-specification/artifact
+ */
+export interface ArtifactProps {
+  /** go-getter source URL. */
+  readonly source: string;
+  /** Directory or file, relative to the task directory. @default "local/" */
+  readonly destination?: string;
+  /** `any`, `file` or `dir`. @default "any" */
+  readonly mode?: string;
+  /** go-getter options, e.g. `checksum`. @default - none */
+  readonly options?: Record<string, string>;
+  /** HTTP headers for the download. @default - none */
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * Resources the task needs.
+ * @see https://developer.hashicorp.com/nomad/docs/job-specification/resources
+ */
+export interface ResourcesProps {
+  /** CPU in MHz. @default 100 */
+  readonly cpuMhz?: number;
+  /** Whole cores, instead of cpuMhz. @default - none */
+  readonly cores?: number;
+  /** Memory in MB. @default 300 */
+  readonly memoryMb?: number;
+  /** Memory limit in MB when oversubscription is enabled. @default - none */
+  readonly memoryMaxMb?: number;
+}
+
+/**
+ * Mounts a group volume into the task.
+ * @see https://developer.hashicorp.com/nomad/docs/job-specification/volume_mount
+ */
+export interface VolumeMountProps {
+  /** Name of the group's volume. */
+  readonly volume: string;
+  /** Path inside the task. */
+  readonly destination: string;
+  /** Mount read-only. @default false */
+  readonly readOnly?: boolean;
+  /** `private`, `host-to-task` or `bidirectional`. @default "private" */
+  readonly propagationMode?: string;
+}
+
+/**
+ * How the task gets a Vault token.
+ * @see https://developer.hashicorp.com/nomad/docs/job-specification/vault
+ */
+export interface TaskVaultProps {
+  /** Vault role of the JWT auth method (workload identity). @default - the agent's default role */
+  readonly role?: string;
+  /** Vault policies (legacy token workflow, Nomad < 1.10 only). @default - none */
+  readonly policies?: string[];
+  /** Name of the Vault cluster in the agent configuration. @default "default" */
+  readonly cluster?: string;
+  /** Vault namespace (Vault Enterprise). @default - none */
+  readonly namespace?: string;
+  /** `noop`, `restart` or `signal`, when the token changes. @default "restart" */
+  readonly changeMode?: string;
+  /** Signal for changeMode `signal`. @default - none */
+  readonly changeSignal?: string;
+  /** Put the token in the `VAULT_TOKEN` environment variable. @default false */
+  readonly env?: boolean;
+  /** Do not write the token to `secrets/vault_token`. @default false */
+  readonly disableFile?: boolean;
+}
+
+/**
+ * An extra workload identity for the task.
+ * @see https://developer.hashicorp.com/nomad/docs/job-specification/identity
+ */
+export interface TaskIdentityProps {
+  /** Identity name; omit for the default identity. @default - the default identity */
+  readonly name?: string;
+  /** Audiences of the JWT. @default - none */
+  readonly aud?: string[];
+  /** Expose the JWT as `NOMAD_TOKEN_<name>`. @default false */
+  readonly env?: boolean;
+  /** Write the JWT to `secrets/nomad_<name>.jwt`. @default false */
+  readonly file?: boolean;
+  /** Lifetime, a Go duration. @default - no expiry */
+  readonly ttl?: string;
+}
+
+/**
+ * When the task runs relative to the main tasks.
+ * @see https://developer.hashicorp.com/nomad/docs/job-specification/lifecycle
+ */
+export interface LifecycleProps {
+  /** `prestart`, `poststart` or `poststop`. */
+  readonly hook: string;
+  /** Keep running beside the main tasks. @default false */
+  readonly sidecar?: boolean;
+}
+
+/**
+ * A task: one process run by a driver.
+ * @see https://developer.hashicorp.com/nomad/docs/job-specification/task
+ */
+export interface TaskProps {
+  /** The driver and its config, e.g. `TaskDriver.docker({ image: 'nginx' })`. */
+  readonly driver: TaskDriver;
+  /** User to run as. @default - the driver's default */
+  readonly user?: string;
+  /** Environment variables. @default - none */
+  readonly env?: Record<string, string>;
+  /** Templates. @default - none */
+  readonly templates?: TemplateProps[];
+  /** Artifacts. @default - none */
+  readonly artifacts?: ArtifactProps[];
+  /** Resources. @default - Nomad's defaults (100 MHz, 300 MB) */
+  readonly resources?: ResourcesProps;
+  /** Volume mounts. @default - none */
+  readonly volumeMounts?: VolumeMountProps[];
+  /** Vault access. @default - no Vault token */
+  readonly vault?: TaskVaultProps;
+  /** Workload identities. @default - only the default identity */
+  readonly identities?: TaskIdentityProps[];
+  /** Lifecycle hook. @default - a main task */
+  readonly lifecycle?: LifecycleProps;
+  /** Task-level services (no Connect). @default - none */
+  readonly services?: TaskServiceProps[];
+  /** Metadata. @default - none */
+  readonly meta?: Record<string, string>;
+  /** Time to wait after the kill signal before force-killing, a Go duration. @default "5s" */
+  readonly killTimeout?: string;
+  /** Whether the group stops when this task exits. @default false */
+  readonly leader?: boolean;
+}
+
+const CHANGE_MODES = ['noop', 'restart', 'signal', 'script'];
+const HOOKS = ['prestart', 'poststart', 'poststop'];
+
+/** A task of a task group. Build it with `TaskGroup.addTask`. */
+export class Task {
+  private readonly templates: TemplateProps[] = [];
+  private readonly artifacts: ArtifactProps[] = [];
+  private readonly volumeMounts: VolumeMountProps[] = [];
+  private readonly services: Service[] = [];
+  private readonly env: Record<string, string> = {};
+  private vault: TaskVaultProps | undefined;
+  public readonly where: string;
+
+  constructor(
+    parentWhere: string,
+    public readonly name: string,
+    private readonly props: TaskProps,
+  ) {
+    this.where = `${parentWhere} task ${JSON.stringify(name)}`;
+    checkTaskName(this.where, name);
+    const r = props.resources;
+    checkInteger(
+      this.where,
+      'resources.cpuMhz',
+      r?.cpuMhz,
+      1,
+      'Give the CPU the task needs in MHz, at least 1 (Nomad defaults to 100).',
+    );
+    checkInteger(
+      this.where,
+      'resources.cores',
+      r?.cores,
+      1,
+      'Give a whole number of cores, at least 1.',
+    );
+    checkInteger(
+      this.where,
+      'resources.memoryMb',
+      r?.memoryMb,
+      10,
+      'Give the memory the task needs in MB, at least 10 (Nomad defaults to 300).',
+    );
+    checkInteger(
+      this.where,
+      'resources.memoryMaxMb',
+      r?.memoryMaxMb,
+      r?.memoryMb ?? 10,
+      'memoryMaxMb must be at least memoryMb.',
+    );
+    if (r?.cpuMhz !== undefined && r.cores !== undefined) {
+      throw new JobSpecError(this.where, 'resources', r, 'Set either cpuMhz or cores, not both.');
+    }
+    checkDuration(this.where, 'killTimeout', props.killTimeout);
+    if (props.lifecycle) checkOneOf(this.where, 'lifecycle hook', props.lifecycle.hook, HOOKS);
+    for (const identity of props.identities ?? [])
+      checkDuration(this.where, 'identity ttl', identity.ttl);
+    Object.assign(this.env, props.env ?? {});
+    if (props.vault) this.setVault(props.vault);
+    for (const t of props.templates ?? []) this.addTemplate(t);
+    for (const a of props.artifacts ?? []) this.addArtifact(a);
+    for (const m of props.volumeMounts ?? []) this.addVolumeMount(m);
+    for (const s of props.services ?? []) this.addService(s);
+  }
+
+  /** The driver. */
+  public get driver(): TaskDriver {
+    return this.props.driver;
+  }
+
+  /** Adds a template. */
+  public addTemplate(template: TemplateProps): void {
+    if ((template.data === undefined) === (template.source === undefined)) {
+      throw new JobSpecError(
+        this.where,
+        'template',
+        { destination: template.destination },
+        'Give a template exactly one of data (inline text) and source (a file on the client).',
+      );
+    }
+    checkOneOf(this.where, 'template changeMode', template.changeMode, CHANGE_MODES);
+    checkDuration(this.where, 'template splay', template.splay);
+    if (template.changeMode === 'signal' && !template.changeSignal) {
+      throw new JobSpecError(
+        this.where,
+        'template changeSignal',
+        undefined,
+        'changeMode "signal" needs changeSignal, e.g. "SIGHUP".',
+      );
+    }
+    if ((template.leftDelimiter === undefined) !== (template.rightDelimiter === undefined)) {
+      throw new JobSpecError(
+        this.where,
+        'template delimiters',
+        { left: template.leftDelimiter, right: template.rightDelimiter },
+        'Set both leftDelimiter and rightDelimiter, or neither.',
+      );
+    }
+    this.templates.push(template);
+  }
+
+  /** Adds an artifact. */
+  public addArtifact(artifact: ArtifactProps): void {
+    checkOneOf(this.where, 'artifact mode', artifact.mode, ['any', 'file', 'dir']);
+    this.artifacts.push(artifact);
+  }
+
+  /** Mounts a group volume. */
+  public addVolumeMount(mount: VolumeMountProps): void {
+    checkOneOf(this.where, 'volume_mount propagationMode', mount.propagationMode, [
+      'private',
+      'host-to-task',
+      'bidirectional',
+    ]);
+    this.volumeMounts.push(mount);
+  }
+
+  /** Adds a task-level service. */
+  public addService(props: TaskServiceProps): Service {
+    const service = new Service(`${this.where} service ${JSON.stringify(props.name)}`, props);
+    this.services.push(service);
+    return service;
+  }
+
+  /** Sets an environment variable. */
+  public addEnv(name: string, value: string): void {
+    this.env[name] = value;
+  }
+
+  /** Sets the task's `vault {}` block (replacing any earlier one). */
+  public setVault(vault: TaskVaultProps): void {
+    checkOneOf(this.where, 'vault changeMode', vault.changeMode, ['noop', 'restart', 'signal']);
+    this.vault = vault;
+  }
+
+  /** The task's `vault {}` settings, if any. */
+  public get vaultSettings(): TaskVaultProps | undefined {
+    return this.vault;
+  }
+
+  /** Group volumes this task mounts. */
+  public get mountedVolumes(): string[] {
+    return this.volumeMounts.map((m) => m.volume);
+  }
+
+  /** Services declared on the task. */
+  public get taskServices(): readonly Service[] {
+    return this.services;
+  }
+
+  /** Renders the `task {}` block. */
+  public toHcl(): HclBlock {
+    const p = this.props;
+    const block = new HclBlock('task', [this.name])
+      .attribute('driver', p.driver.name)
+      .attribute('user', p.user)
+      .attribute('leader', p.leader)
+      .attribute('kill_timeout', p.killTimeout);
+    if (p.lifecycle) {
+      block
+        .block('lifecycle')
+        .attribute('hook', p.lifecycle.hook)
+        .attribute('sidecar', p.lifecycle.sidecar);
+    }
+    for (const mount of this.volumeMounts) {
+      block
+        .block('volume_mount')
+        .attribute('volume', mount.volume)
+        .attribute('destination', mount.destination)
+        .attribute('read_only', mount.readOnly)
+        .attribute('propagation_mode', mount.propagationMode);
+    }
+    block.appendBlock(p.driver.renderConfig());
+    for (const a of this.artifacts) {
+      const artifact = block
+        .block('artifact')
+        .attribute('source', a.source)
+        .attribute('destination', a.destination)
+        .attribute('mode', a.mode);
+      artifact.mapBlock('options', a.options);
+      artifact.mapBlock('headers', a.headers);
+    }
+    block.mapBlock('env', this.env);
+    for (const t of this.templates) {
+      block
+        .block('template')
+        .attribute('data', t.data === undefined ? undefined : new HclHeredoc(t.data))
+        .attribute('source', t.source)
+        .attribute('destination', t.destination)
+        .attribute('change_mode', t.changeMode)
+        .attribute('change_signal', t.changeSignal)
+        .attribute('left_delimiter', t.leftDelimiter)
+        .attribute('right_delimiter', t.rightDelimiter)
+        .attribute('perms', t.perms)
+        .attribute('env', t.env)
+        .attribute('splay', t.splay)
+        .attribute('error_on_missing_key', t.errorOnMissingKey);
+    }
+    if (this.vault) {
+      const v = this.vault;
+      block
+        .block('vault')
+        .attribute('role', v.role)
+        .attribute('policies', v.policies)
+        .attribute('cluster', v.cluster)
+        .attribute('namespace', v.namespace)
+        .attribute('change_mode', v.changeMode)
+        .attribute('change_signal', v.changeSignal)
+        .attribute('env', v.env)
+        .attribute('disable_file', v.disableFile);
+    }
+    for (const id of p.identities ?? []) {
+      block
+        .block('identity')
+        .attribute('name', id.name)
+        .attribute('aud', id.aud)
+        .attribute('env', id.env)
+        .attribute('file', id.file)
+        .attribute('ttl', id.ttl);
+    }
+    for (const service of this.services) block.appendBlock(service.toHcl());
+    const r = p.resources;
+    if (r) {
+      block
+        .block('resources')
+        .attribute('cpu', r.cpuMhz)
+        .attribute('cores', r.cores)
+        .attribute('memory', r.memoryMb)
+        .attribute('memory_max', r.memoryMaxMb);
+    }
+    block.mapBlock('meta', p.meta);
+    return block;
+  }
+}
+
+/** Checks a name is not already used by a sibling task. */
+export function checkUniqueTask(where: string, name: string, tasks: readonly Task[]): void {
+  checkUnique(
+    where,
+    'task name',
+    name,
+    tasks.map((t) => t.name),
+  );
+}
