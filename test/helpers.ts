@@ -9,7 +9,7 @@ import { unescapeTerraform } from '../lib/hcl';
 export function newStack(id = 'test'): { app: App; stack: TerraformStack } {
   const app = Testing.app();
   const stack = new TerraformStack(app, id);
-  new NomadProvider(stack, 'nomad', {});
+  new NomadProvider(stack, 'nomad', { address: 'http://127.0.0.1:4646' });
   new VaultProvider(stack, 'vault', {});
   new ConsulProvider(stack, 'consul', {});
   return { app, stack };

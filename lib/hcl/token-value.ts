@@ -8,7 +8,11 @@ import { Fn, Token } from 'cdktf';
  */
 export function hclQuotedTokenValue(tokenMarker: string): string {
   const json = Fn.jsonencode(tokenMarker);
-  const unquoted = Fn.trimsuffix(Fn.trimprefix(json, '"'), '"');
-  const escaped = Fn.replace(Fn.replace(unquoted, '${', '$${'), '%{', '%%{');
+  const quote = Fn.rawString('"');
+  const unquoted = Fn.trimsuffix(Fn.trimprefix(json, quote), quote);
+  // cdktf escapes `${` in function arguments for Terraform but passes `%{` through as it is,
+  // and a bare "%{" in a Terraform string opens a template directive. So the `%` pair is given
+  // already escaped: Terraform reads "%%{" as `%{` and "%%%{" as `%%{`.
+  const escaped = Fn.replace(Fn.replace(unquoted, '${', '$${'), '%%{', '%%%{');
   return Token.asString(escaped);
 }

@@ -1,4 +1,4 @@
-import { HclBlock, HclBody } from '../hcl';
+import { escapeForTerraform, HclBlock, HclBody } from '../hcl';
 import { checkDuration, JobSpecError } from './validation';
 
 /** A directory of the client exposed to jobs as a host volume. */
@@ -159,6 +159,14 @@ export class NomadAgentConfig {
     checkDuration(where, 'vault.defaultIdentity.ttl', props.vault?.defaultIdentity?.ttl);
     checkDuration(where, 'consul.serviceIdentity.ttl', props.consul?.serviceIdentity?.ttl);
     checkDuration(where, 'consul.taskIdentity.ttl', props.consul?.taskIdentity?.ttl);
+  }
+
+  /**
+   * The file as a Terraform string (for an output or a file resource): template sequences in
+   * it are escaped so Terraform does not evaluate them, and references stay live.
+   */
+  public toTerraformString(): string {
+    return escapeForTerraform(this.render());
   }
 
   /** The whole file. */
