@@ -1,2 +1,3 @@
 export * from './hcl';
 export * from './nomad';
+export * from './vault';

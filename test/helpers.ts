@@ -82,3 +82,48 @@ export async function parseJob(text: string): Promise<{ name: string; body: any 
   if (names.length !== 1) throw new Error(`expected one job block, found ${names.length}`);
   return { name: names[0], body: parsed.job[names[0]][0] };
 }
+
+/**
+ * Replaces each live Terraform interpolation `${...}` in a synthesized string with a placeholder
+ * and undoes the escaping of the rest, giving the text Terraform would produce if every
+ * reference evaluated to the placeholder. Returns the text and the interpolations found.
+ */
+export function withPlaceholders(
+  text: string,
+  placeholder = 'REF',
+): { text: string; references: string[] } {
+  let out = '';
+  const references: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if ((ch === '$' || ch === '%') && text[i + 1] === ch && text[i + 2] === '{') {
+      out += ch + '{';
+      i += 2;
+    } else if (ch === '$' && text[i + 1] === '{') {
+      const end = endOfInterpolation(text, i + 2);
+      references.push(text.slice(i, end + 1));
+      out += placeholder;
+      i = end;
+    } else {
+      out += ch;
+    }
+  }
+  return { text: out, references };
+}
+
+function endOfInterpolation(text: string, from: number): number {
+  let depth = 1;
+  let quoted = false;
+  for (let i = from; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === '{') depth++;
+    else if (ch === '}' && --depth === 0) return i;
+  }
+  throw new Error(
+    `unterminated interpolation in ${JSON.stringify(text.slice(from - 2, from + 40))}`,
+  );
+}

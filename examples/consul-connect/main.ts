@@ -1,6 +1,6 @@
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { NetworkMode, NomadJob, TaskDriver } from '../../lib';
+import { NetworkMode, NomadJob, TaskDriver, VaultNomadIntegration } from '../../lib';
 import { addProviders } from '../providers';
 
 /**
@@ -11,6 +11,23 @@ export class ConsulConnectExample extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     addProviders(this, { vault: true, consul: true });
+
+    // Vault: workload identity. Tasks log in with JWTs Nomad signs; Vault checks them against
+    // the JWKS of the Nomad servers.
+    const vaultAddr = new TerraformVariable(this, 'vault_addr_for_nomad', {
+      type: 'string',
+      default: 'https://vault.service.consul:8200',
+      description: 'Vault address as the Nomad agents reach it',
+    });
+    const nomadAddrForVault = new TerraformVariable(this, 'nomad_addr_for_vault', {
+      type: 'string',
+      default: 'https://nomad.service.consul:4646',
+      description: 'Nomad API address as Vault reaches it (for the JWKS)',
+    });
+    const vault = new VaultNomadIntegration(this, 'Vault', {
+      vaultAddress: vaultAddr.stringValue,
+      nomadAddress: nomadAddrForVault.stringValue,
+    });
 
     const countdash = new NomadJob(this, 'countdash');
     countdash.addGroup('api', {
@@ -23,7 +40,7 @@ export class ConsulConnectExample extends TerraformStack {
         },
       },
     });
-    countdash.addGroup('dashboard', {
+    const dashboard = countdash.addGroup('dashboard', {
       network: { mode: NetworkMode.BRIDGE, ports: [{ label: 'http', to: 9002 }] },
       services: [
         {
@@ -43,6 +60,16 @@ export class ConsulConnectExample extends TerraformStack {
           resources: { cpuMhz: 100, memoryMb: 64 },
         },
       },
+    });
+
+    // The dashboard reads its own secrets from secret/data/default/countdash/*.
+    const dashboardTask = dashboard.groupTasks[0];
+    vault.grantSecrets(countdash, dashboardTask);
+    dashboardTask.addTemplate({
+      destination: 'secrets/app.env',
+      env: true,
+      changeMode: 'restart',
+      data: `{{ with secret "${vault.secretsPath(countdash)}/config" }}GREETING={{ .Data.data.greeting }}{{ end }}\n`,
     });
 
     const router = 'traefik.tcp.routers.${NOMAD_JOB_NAME}';

@@ -91,6 +91,11 @@ export class Job {
     return this.props.type ?? JobType.SERVICE;
   }
 
+  /** The namespace the job runs in. */
+  public get namespace(): string {
+    return this.props.namespace ?? 'default';
+  }
+
   /** The task groups. */
   public get taskGroups(): readonly TaskGroup[] {
     return this.groups;
