@@ -12,6 +12,7 @@ export default tseslint.config(
       '.cache/',
       'scratch/',
       'jest.config.js',
+      'jest.terraform.config.js',
     ],
   },
   js.configs.recommended,

@@ -24,7 +24,7 @@ module_dir() { # module@query -> directory of the downloaded module source
     });'
 }
 
-while read -r name version module commit; do
+while read -r name version module goversion; do
   case "$name" in ''|\#*) continue ;; esac
   dest="$mirror/registry.terraform.io/hashicorp/$name/$version/$platform"
   bin="$dest/terraform-provider-${name}_v$version"
@@ -32,8 +32,8 @@ while read -r name version module commit; do
     echo "build-mirror: $name $version already built" >&2
     continue
   fi
-  echo "build-mirror: building $name $version from $module@$commit" >&2
-  src=$(module_dir "$module@$commit")
+  echo "build-mirror: building $name $version from $module@$goversion" >&2
+  src=$(module_dir "$module@$goversion")
   work="$builds/$name-$version"
   rm -rf "$work"
   cp -r "$src" "$work"

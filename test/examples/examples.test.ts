@@ -1,12 +1,18 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { ConsulConnectExample } from '../../examples/consul-connect/main';
 import { TailscaleExample } from '../../examples/tailscale/main';
+import { VaultSetupExample } from '../../examples/vault-setup/main';
 import { jobspecs, parseJob } from '../helpers';
 
 const EXAMPLES: Array<[string, (app: App) => TerraformStack]> = [
   ['tailscale', (app) => new TailscaleExample(app, 'tailscale')],
   ['consul-connect', (app) => new ConsulConnectExample(app, 'consul-connect')],
 ];
+
+test('example vault-setup synthesizes with validations and matches the snapshot', () => {
+  const stack = new VaultSetupExample(Testing.app(), 'vault-setup');
+  expect(Testing.synth(stack, true)).toMatchSnapshot();
+});
 
 describe.each(EXAMPLES)('example %s', (_name, build) => {
   test('synthesizes with validations and matches the snapshot', () => {

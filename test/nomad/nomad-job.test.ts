@@ -91,8 +91,9 @@ describe('NomadJob', () => {
     expect(unescapedTemplateSequences(raw)).toEqual([
       expect.stringContaining('jsonencode(vault_mount.kv.path)'),
     ]);
-    expect(raw).toContain(
-      'MOUNT = "path=${replace(replace(trimsuffix(trimprefix(jsonencode(vault_mount.kv.path), "\\""), "\\""), "$${", "$$${"), "%%{", "%%%{")}; literal=$$${x}"',
+    // (test-terraform/escaping.test.ts has Terraform evaluate such a wrapper on hostile values)
+    expect(raw).toMatch(
+      /MOUNT = "path=\$\{[^\n]*jsonencode\(vault_mount\.kv\.path\)[^\n]*\}; literal=\$\$\$\{x\}"/,
     );
   });
 
