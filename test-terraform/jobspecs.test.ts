@@ -1,6 +1,6 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { addExamples } from '../examples/all';
-import { NomadJob, TaskDriver } from '../lib/nomad';
+import { JobType, NomadJob, TaskDriver } from '../lib/nomad';
 import { newStack, rawJobspecs, withPlaceholders } from '../test/helpers';
 import { countdash, qemuSsh, traefikTailscale } from '../test/nomad/seed-jobs';
 import { validateJobspecs } from './support';
@@ -63,7 +63,7 @@ test("a semantically invalid job is refused by Nomad's validator", () => {
   // GIVEN a system job with count 3 (valid HCL; the model refuses it at synthesis, so the
   // check is skipped here to see that Nomad refuses it too)
   const { stack } = newStack('semantic');
-  const job = new NomadJob(stack, 'sys', { type: 'system' as never });
+  const job = new NomadJob(stack, 'sys', { type: JobType.SYSTEM });
   job.addGroup('g', { count: 3 }).addTask('t', { driver: TaskDriver.docker({ image: 'nginx' }) });
   const specs = Object.fromEntries(
     Object.entries(rawJobspecs(stack, false)).map(([k, v]) => [k, withPlaceholders(v).text]),
