@@ -133,3 +133,14 @@ export function mirrorProviders(): Record<string, string> {
       .map((f) => [f[0], f[1]]),
   );
 }
+
+/** Builds the Nomad binary (or reuses it) and returns its path. */
+export function nomadBinary(): string {
+  requireTool('go', 'Install Go to build Nomad from its module.');
+  const out = execFileSync('bash', [join(ROOT, 'tools', 'build-nomad.sh')], {
+    encoding: 'utf8',
+    env: { ...process.env, CDKTF_NZT_CACHE: CACHE },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return out.trim().split('\n').pop()!;
+}

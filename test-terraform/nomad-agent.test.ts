@@ -1,0 +1,156 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { addExamples } from '../examples/all';
+import { VaultNomadIntegration } from '../lib/vault';
+import { newStack, rawJobspecs, synthJson, withPlaceholders } from '../test/helpers';
+import { countdash, qemuSsh, traefikTailscale } from '../test/nomad/seed-jobs';
+import { nomadBinary } from './support';
+
+// A Nomad dev agent on loopback only: its own ports, no cloud metadata fingerprinting, no
+// update check, Consul and Vault on closed loopback ports.
+const HTTP = 'http://127.0.0.1:24646';
+const AGENT_CONFIG = `
+disable_update_check = true
+bind_addr            = "127.0.0.1"
+
+ports {
+  http = 24646
+  rpc  = 24647
+  serf = 24648
+}
+
+client {
+  network_interface = "lo"
+  options = {
+    "fingerprint.denylist" = "env_aws,env_gce,env_azure,env_digitalocean"
+  }
+}
+
+consul {
+  address = "127.0.0.1:1"
+}
+`;
+
+let nomad: string;
+let agent: ChildProcess | undefined;
+let agentLog = '';
+const dir = mkdtempSync(join(tmpdir(), 'nomad-dev-'));
+
+function cli(...args: string[]) {
+  const run = spawnSync(nomad, args, {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, NOMAD_ADDR: HTTP },
+  });
+  return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
+}
+
+/** The server vault {} stanza exactly as VaultNomadIntegration renders it. */
+function serverVaultStanza(): string {
+  const { stack } = newStack('stanza');
+  new VaultNomadIntegration(stack, 'Vault', {
+    vaultAddress: 'http://127.0.0.1:1',
+    nomadAddress: HTTP,
+  });
+  const outputs = Object.values<{ value: string }>(synthJson(stack).output).map(
+    (o) => withPlaceholders(o.value).text,
+  );
+  return outputs.find((o) => o.includes('default_identity'))!;
+}
+
+beforeAll(async () => {
+  nomad = nomadBinary();
+  writeFileSync(join(dir, 'agent.hcl'), AGENT_CONFIG);
+  writeFileSync(join(dir, 'vault.hcl'), serverVaultStanza());
+  agent = spawn(
+    nomad,
+    ['agent', '-dev', '-config', join(dir, 'agent.hcl'), '-config', join(dir, 'vault.hcl')],
+    {
+      env: { PATH: process.env.PATH },
+    },
+  );
+  agent.stdout?.on('data', (d) => (agentLog += d));
+  agent.stderr?.on('data', (d) => (agentLog += d));
+  for (let i = 0; i < 60; i++) {
+    if (cli('node', 'status').output.includes('ready')) return;
+    if (agent.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`the Nomad dev agent did not become ready:\n${agentLog.slice(-3000)}`);
+});
+
+afterAll(() => {
+  agent?.kill('SIGINT');
+});
+
+test('Nomad registers every example and seed job', () => {
+  // GIVEN every jobspec of the examples and the seed jobs, references replaced by a placeholder
+  const app = Testing.app() as App;
+  addExamples(app);
+  const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
+  for (const build of [countdash, traefikTailscale, qemuSsh]) {
+    const { stack } = newStack(`seed-${build.name}`);
+    build(stack);
+    stacks.push(stack);
+  }
+  expect(cli('namespace', 'apply', 'experimental').status).toBe(0);
+
+  // WHEN each is submitted to the agent
+  const refused: Record<string, string> = {};
+  let submitted = 0;
+  for (const stack of stacks) {
+    for (const [name, raw] of Object.entries(rawJobspecs(stack))) {
+      const file = join(dir, `${stack.node.id}-${name}.nomad.hcl`);
+      writeFileSync(file, withPlaceholders(raw).text);
+      const run = cli('job', 'run', '-detach', file);
+      submitted++;
+      if (run.status !== 0) refused[`${stack.node.id}/${name}`] = run.output;
+    }
+  }
+
+  // THEN Nomad accepted all of them
+  expect(refused).toEqual({});
+  expect(submitted).toBeGreaterThanOrEqual(7);
+});
+
+test('the registered countdash carries the workload identity and runtime variables as given', () => {
+  // GIVEN the consul-connect example's countdash (the seed job of the same name may have
+  // replaced it in the test above)
+  const app = Testing.app() as App;
+  addExamples(app);
+  const example = app.node.findChild('consul-connect') as TerraformStack;
+  const raw = Object.entries(rawJobspecs(example)).find(([k]) => k.startsWith('countdash'))![1];
+  const file = join(dir, 'countdash-example.nomad.hcl');
+  writeFileSync(file, withPlaceholders(raw).text);
+  expect(cli('job', 'run', '-detach', file).status).toBe(0);
+
+  // WHEN Nomad is asked what it stored
+  const inspect = cli('job', 'inspect', '-json', 'countdash');
+  expect(inspect.status).toBe(0);
+  const job = JSON.parse(inspect.output);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const tasks = job.TaskGroups.flatMap((g: any) => g.Tasks);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const dashboard = tasks.find((t: any) => t.Name === 'dashboard');
+  // THEN the runtime variable arrived as text
+  expect(dashboard.Env.COUNTING_SERVICE_URL).toBe('http://${NOMAD_UPSTREAM_ADDR_count_api}');
+  // Nomad added the Vault identity from the rendered default_identity, with our audience
+  expect(dashboard.Vault.Role).toBe('nomad-workloads');
+  expect(dashboard.Identities).toEqual([
+    expect.objectContaining({ Name: 'vault_default', Audience: ['vault.io'] }),
+  ]);
+  // and a Connect sidecar for each mesh service
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  expect(
+    tasks
+      .map((t: any) => t.Name)
+      .filter((n: string) => n.startsWith('connect-proxy-'))
+      .sort(),
+  ).toEqual(['connect-proxy-count-api', 'connect-proxy-count-dashboard']);
+});
+
+test('no cloud metadata fingerprinter ran (the metadata address is absent from the agent log)', () => {
+  expect(agentLog).not.toMatch(/169\.254\.169\.254/);
+});
