@@ -34,6 +34,18 @@ consul {
 }
 `;
 
+/** The parts of `nomad job inspect -json` these tests read. */
+interface InspectedJob {
+  readonly TaskGroups: Array<{
+    readonly Tasks: Array<{
+      readonly Name: string;
+      readonly Env?: Record<string, string>;
+      readonly Vault?: { readonly Role?: string };
+      readonly Identities?: Array<{ readonly Name: string; readonly Audience: string[] }>;
+    }>;
+  }>;
+}
+
 let nomad: string;
 let agent: ChildProcess | undefined;
 let agentLog = '';
@@ -129,24 +141,21 @@ test('the registered countdash carries the workload identity and runtime variabl
   // WHEN Nomad is asked what it stored
   const inspect = cli('job', 'inspect', '-json', 'countdash');
   expect(inspect.status).toBe(0);
-  const job = JSON.parse(inspect.output);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const tasks = job.TaskGroups.flatMap((g: any) => g.Tasks);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const dashboard = tasks.find((t: any) => t.Name === 'dashboard');
+  const job: InspectedJob = JSON.parse(inspect.output);
+  const tasks = job.TaskGroups.flatMap((g) => g.Tasks);
+  const dashboard = tasks.find((t) => t.Name === 'dashboard')!;
   // THEN the runtime variable arrived as text
-  expect(dashboard.Env.COUNTING_SERVICE_URL).toBe('http://${NOMAD_UPSTREAM_ADDR_count_api}');
+  expect(dashboard.Env?.COUNTING_SERVICE_URL).toBe('http://${NOMAD_UPSTREAM_ADDR_count_api}');
   // Nomad added the Vault identity from the rendered default_identity, with our audience
-  expect(dashboard.Vault.Role).toBe('nomad-workloads');
+  expect(dashboard.Vault?.Role).toBe('nomad-workloads');
   expect(dashboard.Identities).toEqual([
     expect.objectContaining({ Name: 'vault_default', Audience: ['vault.io'] }),
   ]);
   // and a Connect sidecar for each mesh service
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   expect(
     tasks
-      .map((t: any) => t.Name)
-      .filter((n: string) => n.startsWith('connect-proxy-'))
+      .map((t) => t.Name)
+      .filter((n) => n.startsWith('connect-proxy-'))
       .sort(),
   ).toEqual(['connect-proxy-count-api', 'connect-proxy-count-dashboard']);
 });
