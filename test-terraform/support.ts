@@ -20,15 +20,20 @@ export function requireTool(name: string, hint: string): string {
   return path;
 }
 
-/** Builds the provider mirror (or reuses it) and returns its path. */
-export function providerMirror(): string {
-  requireTool('go', 'Install Go to build the providers from their modules.');
-  const out = execFileSync('bash', [join(ROOT, 'tools', 'build-mirror.sh')], {
+/** Runs a build script of tools/ (which reuses earlier builds) and returns the path it prints last. */
+function runBuildScript(script: string, hint: string): string {
+  requireTool('go', hint);
+  const out = execFileSync('bash', [join(ROOT, 'tools', script)], {
     encoding: 'utf8',
     env: { ...process.env, CDKTF_NZT_CACHE: CACHE },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return out.trim().split('\n').pop()!;
+}
+
+/** Builds the provider mirror (or reuses it) and returns its path. */
+export function providerMirror(): string {
+  return runBuildScript('build-mirror.sh', 'Install Go to build the providers from their modules.');
 }
 
 /** Builds tools/nomad-validate (or reuses the build for the same sources) and returns its path. */
@@ -136,11 +141,5 @@ export function mirrorProviders(): Record<string, string> {
 
 /** Builds the Nomad binary (or reuses it) and returns its path. */
 export function nomadBinary(): string {
-  requireTool('go', 'Install Go to build Nomad from its module.');
-  const out = execFileSync('bash', [join(ROOT, 'tools', 'build-nomad.sh')], {
-    encoding: 'utf8',
-    env: { ...process.env, CDKTF_NZT_CACHE: CACHE },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return out.trim().split('\n').pop()!;
+  return runBuildScript('build-nomad.sh', 'Install Go to build Nomad from its module.');
 }

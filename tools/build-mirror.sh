@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds the Terraform providers listed in providers.env from their Go modules into a
-# filesystem mirror (registry.terraform.io/hashicorp/<name>/<version>/linux_amd64/), reusing
+# filesystem mirror (registry.terraform.io/hashicorp/<name>/<version>/<os>_<arch>/), reusing
 # whatever an earlier run already built. Prints the mirror's path on its last line.
 #
 #   CDKTF_NZT_CACHE  where the mirror and build directories live
 #                    (default: ~/.cache/cdktf-nomad-zerotrust; never inside the repository)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=go-module-dir.sh
+. "$here/go-module-dir.sh"
 cache=${CDKTF_NZT_CACHE:-$HOME/.cache/cdktf-nomad-zerotrust}
 mirror="$cache/terraform-mirror"
 builds="$cache/builds"
@@ -14,15 +16,6 @@ mkdir -p "$mirror" "$builds"
 
 command -v go >/dev/null || { echo "build-mirror: 'go' is not on PATH; it is needed to build the providers" >&2; exit 1; }
 platform="$(go env GOOS)_$(go env GOARCH)"
-
-module_dir() { # module@query -> directory of the downloaded module source
-  go mod download -json "$1" | node -e '
-    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-      const m = JSON.parse(s);
-      if (m.Error || !m.Dir) { console.error("go mod download: " + (m.Error || "no Dir")); process.exit(1); }
-      console.log(m.Dir);
-    });'
-}
 
 while read -r name version module goversion; do
   case "$name" in ''|\#*) continue ;; esac
@@ -33,7 +26,7 @@ while read -r name version module goversion; do
     continue
   fi
   echo "build-mirror: building $name $version from $module@$goversion" >&2
-  src=$(module_dir "$module@$goversion")
+  src=$(go_module_dir "$module@$goversion")
   work="$builds/$name-$version"
   rm -rf "$work"
   cp -r "$src" "$work"

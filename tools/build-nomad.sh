@@ -6,6 +6,9 @@
 #
 #   CDKTF_NZT_CACHE  where builds live (default: ~/.cache/cdktf-nomad-zerotrust)
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=go-module-dir.sh
+. "$here/go-module-dir.sh"
 version=v1.11.3
 api=v0.0.0-20260408063511-b0f552dbe971
 cache=${CDKTF_NZT_CACHE:-$HOME/.cache/cdktf-nomad-zerotrust}
@@ -14,12 +17,7 @@ bin="$cache/bin/nomad-$version"
 command -v go >/dev/null || { echo "build-nomad: 'go' is not on PATH" >&2; exit 1; }
 if [ ! -x "$bin" ]; then
   echo "build-nomad: building Nomad $version" >&2
-  src=$(go mod download -json "github.com/hashicorp/nomad@$version" | node -e '
-    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-      const m = JSON.parse(s);
-      if (m.Error || !m.Dir) { console.error("go mod download: " + (m.Error || "no Dir")); process.exit(1); }
-      console.log(m.Dir);
-    });')
+  src=$(go_module_dir "github.com/hashicorp/nomad@$version")
   work="$cache/builds/nomad-$version"
   rm -rf "$work"
   mkdir -p "$(dirname "$work")" "$cache/bin"
