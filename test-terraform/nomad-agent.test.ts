@@ -59,26 +59,41 @@ function cli(...args: string[]) {
   return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
 }
 
-/** The server vault {} stanza exactly as VaultNomadIntegration renders it. */
-function serverVaultStanza(): string {
+/**
+ * The server and client vault {} stanzas exactly as VaultNomadIntegration renders them; the
+ * client's one reference (the auth backend's path) is given the value Terraform would give it.
+ */
+function vaultStanzas(): { server: string; client: string } {
   const { stack } = newStack('stanza');
   new VaultNomadIntegration(stack, 'Vault', {
     vaultAddress: 'http://127.0.0.1:1',
     nomadAddress: HTTP,
   });
   const outputs = Object.values<{ value: string }>(synthJson(stack).output).map(
-    (o) => withPlaceholders(o.value).text,
+    (o) => withPlaceholders(o.value, 'jwt-nomad').text,
   );
-  return outputs.find((o) => o.includes('default_identity'))!;
+  return {
+    server: outputs.find((o) => o.includes('default_identity'))!,
+    client: outputs.find((o) => o.includes('jwt_auth_backend_path'))!,
+  };
 }
 
 beforeAll(async () => {
   nomad = nomadBinary();
   writeFileSync(join(dir, 'agent.hcl'), AGENT_CONFIG);
-  writeFileSync(join(dir, 'vault.hcl'), serverVaultStanza());
+  const stanzas = vaultStanzas();
+  writeFileSync(join(dir, 'vault-server.hcl'), stanzas.server);
+  writeFileSync(join(dir, 'vault-client.hcl'), stanzas.client);
   agent = spawn(
     nomad,
-    ['agent', '-dev', '-config', join(dir, 'agent.hcl'), '-config', join(dir, 'vault.hcl')],
+    [
+      'agent',
+      '-dev',
+      ...['agent.hcl', 'vault-server.hcl', 'vault-client.hcl'].flatMap((f) => [
+        '-config',
+        join(dir, f),
+      ]),
+    ],
     {
       env: { PATH: process.env.PATH },
     },
@@ -97,7 +112,19 @@ afterAll(() => {
   agent?.kill('SIGINT');
 });
 
-test('Nomad registers every example and seed job', () => {
+test('the agent runs with the vault {} stanzas the integration renders', async () => {
+  // WHEN the agent is asked for the configuration it loaded
+  const self = await (await fetch(`${HTTP}/v1/agent/self`)).json();
+  const vault = self.config.Vaults.find((v: { Name: string }) => v.Name === 'default');
+
+  // THEN the server's default identity and the client's auth backend path are in effect
+  expect(vault.Enabled).toBe(true);
+  expect(vault.Addr).toBe('http://127.0.0.1:1');
+  expect(vault.DefaultIdentity.Audience).toEqual(['vault.io']);
+  expect(vault.JWTAuthBackendPath).toBe('jwt-nomad');
+});
+
+test('Nomad registers every example and seed job, already in nomad fmt layout', () => {
   // GIVEN every jobspec of the examples and the seed jobs, references replaced by a placeholder
   const app = Testing.app() as App;
   addExamples(app);
@@ -111,6 +138,7 @@ test('Nomad registers every example and seed job', () => {
 
   // WHEN each is submitted to the agent
   const refused: Record<string, string> = {};
+  const unformatted: Record<string, string> = {};
   let submitted = 0;
   for (const stack of stacks) {
     for (const [name, raw] of Object.entries(rawJobspecs(stack))) {
@@ -119,11 +147,14 @@ test('Nomad registers every example and seed job', () => {
       const run = cli('job', 'run', '-detach', file);
       submitted++;
       if (run.status !== 0) refused[`${stack.node.id}/${name}`] = run.output;
+      const fmt = cli('fmt', '-check', file);
+      if (fmt.status !== 0) unformatted[`${stack.node.id}/${name}`] = fmt.output;
     }
   }
 
-  // THEN Nomad accepted all of them
+  // THEN Nomad accepted all of them, and nomad fmt would change none
   expect(refused).toEqual({});
+  expect(unformatted).toEqual({});
   expect(submitted).toBeGreaterThanOrEqual(7);
 });
 
