@@ -11,7 +11,6 @@ import {
   checkPortLabel,
   checkPortNumber,
   checkUnique,
-  JobSpecError,
 } from './validation';
 
 /**
@@ -153,6 +152,7 @@ export class TaskGroup {
     for (const port of props.network?.ports ?? []) this.addPort(port);
     for (const volume of props.volumes ?? []) this.addVolume(volume);
     for (const c of props.constraints ?? []) this.addConstraint(c);
+    for (const a of props.affinities ?? []) renderAffinity(this.where, a);
     for (const service of props.services ?? []) this.addService(service);
     for (const [taskName, task] of Object.entries(props.tasks ?? {})) this.addTask(taskName, task);
   }
@@ -353,7 +353,4 @@ function checkRestart(where: string, restart: RestartProps | undefined): void {
   checkDuration(where, 'restart interval', restart.interval);
   checkDuration(where, 'restart delay', restart.delay);
   checkOneOf(where, 'restart mode', restart.mode, ['fail', 'delay']);
-  if (restart.attempts !== undefined && restart.attempts < 0) {
-    throw new JobSpecError(where, 'restart attempts', restart.attempts, 'Give 0 or more.');
-  }
 }

@@ -82,6 +82,7 @@ export class Job {
     }
     checkUpdate(this.where, props.update);
     for (const c of props.constraints ?? []) this.addConstraint(c);
+    for (const a of props.affinities ?? []) renderAffinity(this.where, a);
     for (const [groupName, group] of Object.entries(props.groups ?? {}))
       this.addGroup(groupName, group);
   }

@@ -1,5 +1,5 @@
 import { HclBlock } from '../hcl';
-import { checkInteger, checkOneOf } from './validation';
+import { checkOneOf, isToken, JobSpecError } from './validation';
 
 /**
  * A hard placement rule.
@@ -60,21 +60,15 @@ export function renderConstraint(where: string, c: ConstraintProps): HclBlock {
 /** Checks and renders an affinity. */
 export function renderAffinity(where: string, a: AffinityProps): HclBlock {
   checkOneOf(where, 'affinity operator', a.operator, OPERATORS);
-  if (a.weight !== undefined) {
-    checkInteger(
-      where,
-      'affinity weight',
-      Math.abs(a.weight),
-      0,
-      'Give a weight from -100 to 100.',
-    );
-    checkInteger(
-      where,
-      'affinity weight',
-      100 - Math.abs(a.weight),
-      0,
-      'Give a weight from -100 to 100.',
-    );
+  if (a.weight !== undefined && !isToken(a.weight)) {
+    if (!Number.isInteger(a.weight) || a.weight < -100 || a.weight > 100 || a.weight === 0) {
+      throw new JobSpecError(
+        where,
+        'affinity weight',
+        a.weight,
+        'Give a whole number from -100 to 100, other than 0.',
+      );
+    }
   }
   return new HclBlock('affinity')
     .attribute('attribute', a.attribute)

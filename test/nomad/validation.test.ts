@@ -173,6 +173,18 @@ describe('other stanzas', () => {
     );
   });
 
+  test.each([0, 101, -101, 2.5])(
+    'an affinity weight of %p is refused, as Nomad refuses it',
+    (weight) => {
+      const { job } = jobIn();
+      expect(() =>
+        job
+          .addGroup('g', { affinities: [{ attribute: '${node.class}', value: 'x', weight }] })
+          .toHcl(),
+      ).toThrow(/invalid affinity weight .* from -100 to 100, other than 0/);
+    },
+  );
+
   test('a bad duration is refused', () => {
     const { job } = jobIn();
     expect(() => job.addGroup('g', { restart: { interval: '30 minutes' } })).toThrow(
