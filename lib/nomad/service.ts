@@ -223,11 +223,6 @@ export class Service {
     return this.props.connect?.sidecarService !== undefined;
   }
 
-  /** Whether the service is part of the Consul service mesh (sidecar or native). */
-  public get isConnect(): boolean {
-    return this.hasSidecar || this.props.connect?.native === true;
-  }
-
   /** Port labels this service refers to (numeric ports are not labels). */
   public get portLabels(): string[] {
     const labels: string[] = [];

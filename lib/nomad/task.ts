@@ -306,11 +306,6 @@ export class Task {
     this.vault = vault;
   }
 
-  /** The task's `vault {}` settings, if any. */
-  public get vaultSettings(): TaskVaultProps | undefined {
-    return this.vault;
-  }
-
   /** Group volumes this task mounts. */
   public get mountedVolumes(): string[] {
     return this.volumeMounts.map((m) => m.volume);

@@ -111,6 +111,7 @@ describe('VaultPolicy', () => {
       /Late \(policy "late"\): the policy has no path rules/,
     );
     policy.addRule({ path: 'secret/data/late', capabilities: [Capability.READ] });
+    expect(policy.document.pathRules.map((r) => r.path)).toEqual(['secret/data/late']);
     expect(Testing.synth(stack, true)).toHaveResourceWithProperties(
       { tfResourceType: 'vault_policy' },
       { policy: 'path "secret/data/late" {\n  capabilities = ["read"]\n}\n' },
