@@ -1,6 +1,13 @@
 import { HclBlock } from '../hcl';
 import { NetworkMode, NetworkProps, PortProps } from './network';
-import { AffinityProps, ConstraintProps, renderAffinity, renderConstraint } from './placement';
+import {
+  AffinityProps,
+  checkAffinity,
+  checkConstraint,
+  ConstraintProps,
+  renderAffinity,
+  renderConstraint,
+} from './placement';
 import { GroupServiceProps, Service } from './service';
 import { checkUniqueTask, Task, TaskProps } from './task';
 import {
@@ -152,7 +159,7 @@ export class TaskGroup {
     for (const port of props.network?.ports ?? []) this.addPort(port);
     for (const volume of props.volumes ?? []) this.addVolume(volume);
     for (const c of props.constraints ?? []) this.addConstraint(c);
-    for (const a of props.affinities ?? []) renderAffinity(this.where, a);
+    for (const a of props.affinities ?? []) checkAffinity(this.where, a);
     for (const service of props.services ?? []) this.addService(service);
     for (const [taskName, task] of Object.entries(props.tasks ?? {})) this.addTask(taskName, task);
   }
@@ -213,7 +220,7 @@ export class TaskGroup {
 
   /** Adds a constraint. */
   public addConstraint(constraint: ConstraintProps): void {
-    renderConstraint(this.where, constraint);
+    checkConstraint(this.where, constraint);
     this.constraints.push(constraint);
   }
 
@@ -274,8 +281,8 @@ export class TaskGroup {
     const block = new HclBlock('group', [this.name])
       .attribute('count', p.count)
       .attribute('shutdown_delay', p.shutdownDelay);
-    for (const c of this.constraints) block.appendBlock(renderConstraint(this.where, c));
-    for (const a of p.affinities ?? []) block.appendBlock(renderAffinity(this.where, a));
+    for (const c of this.constraints) block.appendBlock(renderConstraint(c));
+    for (const a of p.affinities ?? []) block.appendBlock(renderAffinity(a));
     if (this.networkMode !== undefined) {
       const network = block
         .block('network')

@@ -1,6 +1,13 @@
 import { HclBody } from '../hcl';
 import { checkUpdate, renderUpdate, TaskGroup, TaskGroupProps, UpdateProps } from './group';
-import { AffinityProps, ConstraintProps, renderAffinity, renderConstraint } from './placement';
+import {
+  AffinityProps,
+  checkAffinity,
+  checkConstraint,
+  ConstraintProps,
+  renderAffinity,
+  renderConstraint,
+} from './placement';
 import { checkInteger, checkJobId, checkUnique, isToken, JobSpecError } from './validation';
 
 /** Nomad job types. */
@@ -82,7 +89,7 @@ export class Job {
     }
     checkUpdate(this.where, props.update);
     for (const c of props.constraints ?? []) this.addConstraint(c);
-    for (const a of props.affinities ?? []) renderAffinity(this.where, a);
+    for (const a of props.affinities ?? []) checkAffinity(this.where, a);
     for (const [groupName, group] of Object.entries(props.groups ?? {}))
       this.addGroup(groupName, group);
   }
@@ -117,7 +124,7 @@ export class Job {
 
   /** Adds a job-level constraint. */
   public addConstraint(constraint: ConstraintProps): void {
-    renderConstraint(this.where, constraint);
+    checkConstraint(this.where, constraint);
     this.constraints.push(constraint);
   }
 
@@ -152,8 +159,8 @@ export class Job {
       .attribute('node_pool', p.nodePool)
       .attribute('priority', p.priority);
     job.mapBlock('meta', p.meta);
-    for (const c of this.constraints) job.appendBlock(renderConstraint(this.where, c));
-    for (const a of p.affinities ?? []) job.appendBlock(renderAffinity(this.where, a));
+    for (const c of this.constraints) job.appendBlock(renderConstraint(c));
+    for (const a of p.affinities ?? []) job.appendBlock(renderAffinity(a));
     if (p.update) job.appendBlock(renderUpdate(p.update));
     for (const group of this.groups) job.appendBlock(group.toHcl());
     return file.render();

@@ -48,17 +48,13 @@ const OPERATORS = [
   'distinct_property',
 ];
 
-/** Checks and renders a constraint. */
-export function renderConstraint(where: string, c: ConstraintProps): HclBlock {
+/** Checks a constraint as Nomad would; throws with the fix. */
+export function checkConstraint(where: string, c: ConstraintProps): void {
   checkOneOf(where, 'constraint operator', c.operator, OPERATORS);
-  return new HclBlock('constraint')
-    .attribute('attribute', c.attribute)
-    .attribute('operator', c.operator)
-    .attribute('value', c.value);
 }
 
-/** Checks and renders an affinity. */
-export function renderAffinity(where: string, a: AffinityProps): HclBlock {
+/** Checks an affinity as Nomad would (weight a non-zero integer in -100..100); throws with the fix. */
+export function checkAffinity(where: string, a: AffinityProps): void {
   checkOneOf(where, 'affinity operator', a.operator, OPERATORS);
   if (a.weight !== undefined && !isToken(a.weight)) {
     if (!Number.isInteger(a.weight) || a.weight < -100 || a.weight > 100 || a.weight === 0) {
@@ -70,6 +66,18 @@ export function renderAffinity(where: string, a: AffinityProps): HclBlock {
       );
     }
   }
+}
+
+/** Renders a constraint that was checked when it was given. */
+export function renderConstraint(c: ConstraintProps): HclBlock {
+  return new HclBlock('constraint')
+    .attribute('attribute', c.attribute)
+    .attribute('operator', c.operator)
+    .attribute('value', c.value);
+}
+
+/** Renders an affinity that was checked when it was given. */
+export function renderAffinity(a: AffinityProps): HclBlock {
   return new HclBlock('affinity')
     .attribute('attribute', a.attribute)
     .attribute('operator', a.operator)
