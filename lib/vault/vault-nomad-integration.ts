@@ -85,7 +85,9 @@ export class VaultNomadIntegration extends Construct {
 
   private readonly grants: Construct;
   private readonly vaultProvider?: TerraformProvider;
-  private readonly wi?: Required<Omit<WorkloadIdentityOptions, 'jwksUrl' | 'jwksCaPem'>>;
+  private readonly wi?: Required<
+    Omit<WorkloadIdentityOptions, 'jwksUrl' | 'jwksCaPem' | 'jwksFromNomadProvider'>
+  >;
   private readonly legacy?: Required<Omit<LegacyTokenRoleOptions, 'allowedPolicies'>>;
 
   constructor(scope: Construct, id: string, props: VaultNomadIntegrationProps) {
@@ -105,7 +107,6 @@ export class VaultNomadIntegration extends Construct {
 
     if (wiOptions) {
       const wi = (this.wi = {
-        jwksFromNomadProvider: wiOptions.jwksFromNomadProvider ?? false,
         authBackendPath: wiOptions.authBackendPath ?? 'jwt-nomad',
         roleName: wiOptions.roleName ?? 'nomad-workloads',
         policyName: wiOptions.policyName ?? 'nomad-workloads',
