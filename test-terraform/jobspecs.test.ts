@@ -1,35 +1,11 @@
-import { App, TerraformStack, Testing } from 'cdktf';
-import { addExamples } from '../examples/all';
 import { JobType, NomadJob, TaskDriver } from '../lib/nomad';
 import { newStack, rawJobspecs, withPlaceholders } from '../test/helpers';
-import { countdash, qemuSsh, traefikTailscale } from '../test/nomad/seed-jobs';
+import { exampleAndSeedJobspecs, nomadJobspecs } from './jobspec-sources';
 import { validateJobspecs } from './support';
-
-/** Every jobspec of a stack as Nomad would receive it (references replaced by a placeholder). */
-function nomadJobspecs(stack: TerraformStack): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(rawJobspecs(stack)).map(([name, raw]) => [
-      `${stack.node.id}/${name}`,
-      withPlaceholders(raw).text,
-    ]),
-  );
-}
 
 test("every example jobspec and every seed job passes Nomad's parser and validator", () => {
   // GIVEN the examples and the seed jobs built with the typed API
-  const app = Testing.app() as App;
-  addExamples(app);
-  const specs: Record<string, string> = {};
-  for (const stack of app.node.children.filter(
-    (c): c is TerraformStack => c instanceof TerraformStack,
-  )) {
-    Object.assign(specs, nomadJobspecs(stack));
-  }
-  for (const build of [countdash, traefikTailscale, qemuSsh]) {
-    const { stack } = newStack(`seed-${build.name}`);
-    build(stack);
-    Object.assign(specs, nomadJobspecs(stack));
-  }
+  const specs = exampleAndSeedJobspecs();
   expect(Object.keys(specs).length).toBeGreaterThanOrEqual(7);
 
   // WHEN Nomad v1.11's jobspec2 (strict) parses them and the job validator checks them

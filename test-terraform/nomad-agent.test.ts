@@ -5,8 +5,8 @@ import { join } from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { addExamples } from '../examples/all';
 import { VaultNomadIntegration } from '../lib/vault';
-import { newStack, rawJobspecs, synthJson, withPlaceholders } from '../test/helpers';
-import { countdash, qemuSsh, traefikTailscale } from '../test/nomad/seed-jobs';
+import { newStack, synthJson, withPlaceholders } from '../test/helpers';
+import { exampleAndSeedJobspecs, nomadJobspecs } from './jobspec-sources';
 import { nomadBinary } from './support';
 
 // A Nomad dev agent on loopback only: its own ports, no cloud metadata fingerprinting, no
@@ -126,36 +126,25 @@ test('the agent runs with the vault {} stanzas the integration renders', async (
 
 test('Nomad registers every example and seed job, already in nomad fmt layout', () => {
   // GIVEN every jobspec of the examples and the seed jobs, references replaced by a placeholder
-  const app = Testing.app() as App;
-  addExamples(app);
-  const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
-  for (const build of [countdash, traefikTailscale, qemuSsh]) {
-    const { stack } = newStack(`seed-${build.name}`);
-    build(stack);
-    stacks.push(stack);
-  }
+  const specs = exampleAndSeedJobspecs();
   expect(cli('namespace', 'apply', 'experimental').status).toBe(0);
 
   // WHEN each is submitted to the agent
   const refused: Record<string, string> = {};
   const unformatted: Record<string, string> = {};
-  let submitted = 0;
-  for (const stack of stacks) {
-    for (const [name, raw] of Object.entries(rawJobspecs(stack))) {
-      const file = join(dir, `${stack.node.id}-${name}.nomad.hcl`);
-      writeFileSync(file, withPlaceholders(raw).text);
-      const run = cli('job', 'run', '-detach', file);
-      submitted++;
-      if (run.status !== 0) refused[`${stack.node.id}/${name}`] = run.output;
-      const fmt = cli('fmt', '-check', file);
-      if (fmt.status !== 0) unformatted[`${stack.node.id}/${name}`] = fmt.output;
-    }
+  for (const [name, text] of Object.entries(specs)) {
+    const file = join(dir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.nomad.hcl`);
+    writeFileSync(file, text);
+    const run = cli('job', 'run', '-detach', file);
+    if (run.status !== 0) refused[name] = run.output;
+    const fmt = cli('fmt', '-check', file);
+    if (fmt.status !== 0) unformatted[name] = fmt.output;
   }
 
   // THEN Nomad accepted all of them, and nomad fmt would change none
   expect(refused).toEqual({});
   expect(unformatted).toEqual({});
-  expect(submitted).toBeGreaterThanOrEqual(7);
+  expect(Object.keys(specs).length).toBeGreaterThanOrEqual(7);
 });
 
 test('the registered countdash carries the workload identity and runtime variables as given', () => {
@@ -164,9 +153,9 @@ test('the registered countdash carries the workload identity and runtime variabl
   const app = Testing.app() as App;
   addExamples(app);
   const example = app.node.findChild('consul-connect') as TerraformStack;
-  const raw = Object.entries(rawJobspecs(example)).find(([k]) => k.startsWith('countdash'))![1];
+  const spec = Object.entries(nomadJobspecs(example)).find(([k]) => k.includes('/countdash'))![1];
   const file = join(dir, 'countdash-example.nomad.hcl');
-  writeFileSync(file, withPlaceholders(raw).text);
+  writeFileSync(file, spec);
   expect(cli('job', 'run', '-detach', file).status).toBe(0);
 
   // WHEN Nomad is asked what it stored
