@@ -4,6 +4,7 @@ import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { parse } from '@cdktf/hcl2json';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { unescapeTerraform } from '../lib/hcl';
+import { scanTerraformTemplate } from './hcl/terraform-scan';
 
 /** A stack with the three providers configured, as the examples have. */
 export function newStack(id = 'test'): { app: App; stack: TerraformStack } {
@@ -92,38 +93,9 @@ export function withPlaceholders(
   text: string,
   placeholder = 'REF',
 ): { text: string; references: string[] } {
-  let out = '';
-  const references: string[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if ((ch === '$' || ch === '%') && text[i + 1] === ch && text[i + 2] === '{') {
-      out += ch + '{';
-      i += 2;
-    } else if (ch === '$' && text[i + 1] === '{') {
-      const end = endOfInterpolation(text, i + 2);
-      references.push(text.slice(i, end + 1));
-      out += placeholder;
-      i = end;
-    } else {
-      out += ch;
-    }
+  const scan = scanTerraformTemplate(text, placeholder);
+  if (scan.unterminated) {
+    throw new Error(`unterminated interpolation in ${JSON.stringify(text.slice(0, 80))}`);
   }
-  return { text: out, references };
-}
-
-function endOfInterpolation(text: string, from: number): number {
-  let depth = 1;
-  let quoted = false;
-  for (let i = from; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '\\') i++;
-      else if (ch === '"') quoted = false;
-    } else if (ch === '"') quoted = true;
-    else if (ch === '{') depth++;
-    else if (ch === '}' && --depth === 0) return i;
-  }
-  throw new Error(
-    `unterminated interpolation in ${JSON.stringify(text.slice(from - 2, from + 40))}`,
-  );
+  return { text: scan.text, references: scan.sequences.filter((s) => s.startsWith('$')) };
 }
