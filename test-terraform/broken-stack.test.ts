@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { VaultIntegrationMode, VaultNomadIntegration } from '../lib/vault';
+import { VaultIntegrationMode, VaultNomadIntegration } from '../lib';
 import { mirrorProviders, providerMirror, terraform } from './support';
 
 test('a misspelled attribute set through an escape hatch fails terraform validate', () => {

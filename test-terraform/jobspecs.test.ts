@@ -1,4 +1,4 @@
-import { JobType, NomadJob, TaskDriver } from '../lib/nomad';
+import { JobType, NomadJob, TaskDriver } from '../lib';
 import { newStack, rawJobspecs, withPlaceholders } from '../test/helpers';
 import { exampleAndSeedJobspecs, nomadJobspecs } from './jobspec-sources';
 import { validateJobspecs } from './support';

@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { addExamples } from '../examples/all';
-import { VaultNomadIntegration } from '../lib/vault';
+import { VaultNomadIntegration } from '../lib';
 import { newStack, synthJson, withPlaceholders } from '../test/helpers';
 import { exampleAndSeedJobspecs, nomadJobspecs } from './jobspec-sources';
 import { nomadBinary } from './support';

@@ -3,7 +3,7 @@ import { NomadProvider } from '@cdktf/provider-nomad/lib/provider';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { parse } from '@cdktf/hcl2json';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { unescapeTerraform } from '../lib/hcl';
+import { unescapeTerraform } from '../lib/core/terraform-string';
 import { scanTerraformTemplate } from './hcl/terraform-scan';
 
 /** A stack with the three providers configured, as the examples have. */

@@ -1,6 +1,14 @@
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { NetworkMode, NomadJob, TaskDriver, VaultNomadIntegration } from '../../lib';
+import {
+  NetworkMode,
+  NomadJob,
+  NomadNamespace,
+  QemuAccelerator,
+  TaskDriver,
+  TemplateChangeMode,
+  VaultNomadIntegration,
+} from '../../lib';
 import { addProviders } from '../providers';
 
 /**
@@ -63,15 +71,16 @@ export class ConsulConnectExample extends TerraformStack {
     });
 
     // The dashboard reads its own secrets from secret/data/default/countdash/*.
-    const dashboardTask = dashboard.groupTasks[0];
-    vault.grantSecrets(countdash, dashboardTask);
+    const dashboardTask = dashboard.task('dashboard');
+    vault.grantSecrets(dashboardTask);
     dashboardTask.addTemplate({
       destination: 'secrets/app.env',
       env: true,
-      changeMode: 'restart',
+      changeMode: TemplateChangeMode.RESTART,
       data: `{{ with secret "${vault.secretsPath(countdash)}/config" }}GREETING={{ .Data.data.greeting }}{{ end }}\n`,
     });
 
+    new NomadNamespace(this, 'Experimental', { name: 'experimental' });
     const router = 'traefik.tcp.routers.${NOMAD_JOB_NAME}';
     const vm = new NomadJob(this, 'simple01', {
       namespace: 'experimental',
@@ -98,7 +107,7 @@ export class ConsulConnectExample extends TerraformStack {
         'run-compute-instance': {
           driver: TaskDriver.qemu({
             imagePath: 'packer-focal2004/${NOMAD_META_qcow_name}',
-            accelerator: 'kvm',
+            accelerator: QemuAccelerator.KVM,
             args: [
               '-vnc',
               'none,ipv4',

@@ -1,6 +1,13 @@
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { JobType, NomadAgentConfig, NomadJob, TaskDriver } from '../../lib';
+import {
+  JobType,
+  NomadAgentConfig,
+  NomadJob,
+  ServiceProvider,
+  TaskDriver,
+  VolumeType,
+} from '../../lib';
 import { addProviders } from '../providers';
 
 /** Settings of the Tailscale example; the defaults are seed 000's. */
@@ -47,11 +54,16 @@ export class TailscaleExample extends TerraformStack {
         ],
       },
       services: [
-        { name: 'traefik-http', provider: 'nomad', port: 'http' },
-        { name: 'traefik-https', provider: 'nomad', port: 'https' },
+        { name: 'traefik-http', provider: ServiceProvider.NOMAD, port: 'http' },
+        { name: 'traefik-https', provider: ServiceProvider.NOMAD, port: 'https' },
       ],
       volumes: [
-        { name: 'tailscale-socket', type: 'host', readOnly: true, source: 'tailscale-socket' },
+        {
+          name: 'tailscale-socket',
+          type: VolumeType.HOST,
+          readOnly: true,
+          source: 'tailscale-socket',
+        },
       ],
       tasks: {
         server: {
@@ -88,7 +100,7 @@ export class TailscaleExample extends TerraformStack {
           services: [
             {
               name: 'nginx',
-              provider: 'nomad',
+              provider: ServiceProvider.NOMAD,
               port: 'nginx',
               tags: [
                 'traefik.enable=true',

@@ -1,44 +1,18 @@
-/**
- * Escaping for the two languages a jobspec passes through: HCL (Nomad parses the jobspec) and
- * Terraform's JSON syntax (the jobspec is a string attribute of `nomad_job`, and Terraform reads
- * `${` and `%{` in it as template sequences).
- */
-
-/** Matches one cdktf string token marker, e.g. `${TfToken[TOKEN.12]}`. */
-const TOKEN_MARKER = /\$\{TfToken\[[^\]]+\]\}/g;
-
-/** A piece of text that is either literal or a cdktf token marker. */
-export interface TextFragment {
-  readonly text: string;
-  readonly isToken: boolean;
-}
-
-/** Splits text into literal runs and cdktf token markers, in order. */
-export function splitTokens(text: string): TextFragment[] {
-  const fragments: TextFragment[] = [];
-  let last = 0;
-  for (const match of text.matchAll(TOKEN_MARKER)) {
-    const at = match.index ?? 0;
-    if (at > last) fragments.push({ text: text.slice(last, at), isToken: false });
-    fragments.push({ text: match[0], isToken: true });
-    last = at + match[0].length;
-  }
-  if (last < text.length) fragments.push({ text: text.slice(last), isToken: false });
-  return fragments;
-}
-
-/** True when the text holds at least one cdktf token marker. */
-export function containsTokens(text: string): boolean {
-  return splitTokens(text).some((f) => f.isToken);
-}
+import { containsTokens } from '../core/tokens';
+import { HclDialect } from './dialect';
 
 /**
- * Escapes literal text for the inside of an HCL quoted string: quotes, backslashes and control
- * characters become escape sequences, and `${` / `%{` become `$${` / `%%{` so the text is never
- * read as a template. `$` or `%` at the very end is written as a `\u` escape, because what
- * follows the literal (a token's value) could start with `{`.
+ * Escaping of literal text for the inside of a quoted string, per dialect.
+ * @internal
  */
-export function escapeHclQuoted(text: string): string {
+
+/**
+ * Escapes literal text for an HCL quoted string. Both dialects: quotes, backslashes and
+ * control characters become escape sequences, and a `$` or `%` at the very end is written as a
+ * `\u` escape because what follows the literal (a reference's value) could start with `{`.
+ * HCL2: `${` / `%{` become `$${` / `%%{`. HCL v1: a `$` before `{` becomes `\u0024`.
+ */
+export function escapeQuoted(text: string, dialect: HclDialect): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
@@ -61,9 +35,10 @@ export function escapeHclQuoted(text: string): string {
         break;
       case '$':
       case '%':
-        if (next === '{') out += ch + ch;
-        else if (next === undefined) out += ch === '$' ? '\\u0024' : '\\u0025';
-        else out += ch;
+        if (next === undefined) out += ch === '$' ? '\\u0024' : '\\u0025';
+        else if (next !== '{') out += ch;
+        else if (dialect === HclDialect.HCL2) out += ch + ch;
+        else out += ch === '$' ? '\\u0024' : ch;
         break;
       default:
         out += isControl(ch) ? unicodeEscape(ch) : ch;
@@ -73,16 +48,16 @@ export function escapeHclQuoted(text: string): string {
 }
 
 /**
- * Escapes text for the body of an HCL heredoc, where backslashes are literal and only template
- * sequences need escaping. Callers must check {@link canBeHeredoc} first.
+ * Escapes text for the body of an HCL2 heredoc, where backslashes are literal and only
+ * template sequences need escaping. Callers must check {@link canBeHeredoc} first.
  */
-export function escapeHclHeredoc(text: string): string {
+export function escapeHeredoc(text: string): string {
   return text.replace(/([$%])\{/g, '$1$1{');
 }
 
 /**
- * Whether text can be written as a heredoc and read back unchanged: it ends with a newline and
- * holds no control characters other than newline and tab.
+ * Whether text can be written as an HCL2 heredoc and read back unchanged: it ends with a
+ * newline, holds no reference, and no control characters other than newline and tab.
  */
 export function canBeHeredoc(text: string): boolean {
   if (!text.endsWith('\n') || containsTokens(text)) return false;
@@ -92,22 +67,7 @@ export function canBeHeredoc(text: string): boolean {
   return true;
 }
 
-/**
- * Escapes rendered HCL for a Terraform string: `${` → `$${` and `%{` → `%%{` in literal text,
- * while cdktf token markers stay as they are so references to other resources stay live.
- */
-export function escapeForTerraform(text: string): string {
-  return splitTokens(text)
-    .map((f) => (f.isToken ? f.text : f.text.replace(/([$%])\{/g, '$1$1{')))
-    .join('');
-}
-
-/** Undoes {@link escapeForTerraform} on text without tokens (for tests and tooling). */
-export function unescapeTerraform(text: string): string {
-  return text.replace(/([$%])\1\{/g, '$1{');
-}
-
-/** Whether a name is an HCL identifier (usable bare as an attribute name or object key). */
+/** Whether a name is an HCL identifier (usable bare as an attribute name or block type). */
 export function isHclIdentifier(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name);
 }

@@ -1,12 +1,8 @@
 import { Token } from 'cdktf';
-import {
-  canBeHeredoc,
-  escapeHclHeredoc,
-  escapeHclQuoted,
-  isHclIdentifier,
-  splitTokens,
-} from './escape';
-import { hclQuotedTokenValue } from './token-value';
+import { splitTokens } from '../core/tokens';
+import { HclDialect } from './dialect';
+import { canBeHeredoc, escapeHeredoc, escapeQuoted, isHclIdentifier } from './escape';
+import { listTokenValue, numberTokenValue, quotedTokenValue } from './token-value';
 import { HclHeredoc, HclObject, HclValue } from './value';
 
 const INDENT = '  ';
@@ -16,9 +12,17 @@ type Entry =
   | { readonly kind: 'attribute'; readonly name: string; readonly value: HclValue }
   | { readonly kind: 'block'; readonly block: HclBlock };
 
+interface Rendered {
+  readonly name: string;
+  readonly lines: string[];
+}
+
 /**
  * The body of an HCL file or block: attributes and nested blocks in the order they were added.
  * Attributes given `undefined` are left out, so optional model fields map straight through.
+ * One writer serves every document; {@link HclBody.render} takes the dialect of the parser that
+ * will read it.
+ * @internal
  */
 export class HclBody {
   private readonly entries: Entry[] = [];
@@ -53,19 +57,28 @@ export class HclBody {
   }
 
   /**
-   * Adds the pairs as a block (`name { k = v }`) when every key is an identifier, else as a map
-   * attribute (`name = { "k.x" = v }`), which Nomad accepts for env and meta. Empty maps are
-   * left out.
+   * Adds the pairs as a block (`name { k = v }`); every key must be an identifier (callers
+   * check keys where users give them). Empty maps are left out.
    */
   public mapBlock(name: string, map: Readonly<Record<string, HclValue>> | undefined): this {
     if (map === undefined || Object.keys(map).length === 0) return this;
-    if (Object.keys(map).every(isHclIdentifier)) {
-      const block = this.block(name);
-      for (const [key, value] of Object.entries(map)) block.attribute(key, value);
-    } else {
-      this.attribute(name, map);
-    }
+    const block = this.block(name);
+    for (const [key, value] of Object.entries(map)) block.attribute(key, value);
     return this;
+  }
+
+  /**
+   * Adds the pairs as a block when every key is an identifier, else as a map attribute
+   * (`name = { "k.x" = v }`), which Nomad reads for job, group and task `meta` and task `env`
+   * only. Empty maps are left out.
+   */
+  public mapBlockOrAttribute(
+    name: string,
+    map: Readonly<Record<string, HclValue>> | undefined,
+  ): this {
+    if (map === undefined || Object.keys(map).length === 0) return this;
+    if (Object.keys(map).every(isHclIdentifier)) return this.mapBlock(name, map);
+    return this.attribute(name, map);
   }
 
   /** Whether nothing was added. */
@@ -73,37 +86,37 @@ export class HclBody {
     return this.entries.length === 0;
   }
 
-  /** Renders the body at the given depth, one string per line. */
-  public renderLines(depth: number): string[] {
-    const lines: string[] = [];
+  /** Appends the body's lines at the given depth. */
+  public writeLines(out: string[], depth: number, dialect: HclDialect): void {
     let previous: Entry['kind'] | undefined;
-    let run: Array<{ name: string; rendered: string[] }> = [];
-    const flush = () => {
-      lines.push(...alignRun(run, depth));
-      run = [];
-    };
+    let run: Rendered[] = [];
     for (const entry of this.entries) {
       if (entry.kind === 'attribute') {
-        if (previous === 'block') lines.push('');
-        run.push({ name: entry.name, rendered: renderValue(entry.value, depth) });
+        if (previous === 'block') out.push('');
+        run.push({ name: entry.name, lines: renderValue(entry.value, depth, dialect) });
       } else {
-        flush();
-        if (previous !== undefined) lines.push('');
-        lines.push(...entry.block.renderLines(depth));
+        writeAligned(out, run, depth);
+        run = [];
+        if (previous !== undefined) out.push('');
+        entry.block.writeLines(out, depth, dialect);
       }
       previous = entry.kind;
     }
-    flush();
-    return lines;
+    writeAligned(out, run, depth);
   }
 
-  /** Renders the body as a file: lines joined with newlines, ending in one. */
-  public render(): string {
-    return this.renderLines(0).join('\n') + '\n';
+  /** Renders the body as a file for the given parser: lines joined with newlines, ending in one. */
+  public render(dialect: HclDialect): string {
+    const out: string[] = [];
+    this.writeLines(out, 0, dialect);
+    return out.join('\n') + '\n';
   }
 }
 
-/** An HCL block: a type, zero or more labels, and a body. */
+/**
+ * An HCL block: a type, zero or more labels, and a body.
+ * @internal
+ */
 export class HclBlock extends HclBody {
   constructor(
     public readonly type: string,
@@ -113,80 +126,99 @@ export class HclBlock extends HclBody {
     if (!isHclIdentifier(type)) throw new Error(`"${type}" is not an HCL block type`);
   }
 
-  public override renderLines(depth: number): string[] {
+  public override writeLines(out: string[], depth: number, dialect: HclDialect): void {
     const pad = INDENT.repeat(depth);
-    const head = [this.type, ...this.labels.map(quoteString)].join(' ');
-    if (this.isEmpty) return [`${pad}${head} {}`];
-    return [`${pad}${head} {`, ...super.renderLines(depth + 1), `${pad}}`];
+    let head = this.type;
+    for (const label of this.labels) head += ' ' + quoteString(label, dialect);
+    if (this.isEmpty) {
+      out.push(`${pad}${head} {}`);
+      return;
+    }
+    out.push(`${pad}${head} {`);
+    super.writeLines(out, depth + 1, dialect);
+    out.push(`${pad}}`);
   }
 }
 
-/** Renders a value as HCL; lines after the first are already indented for `depth`. */
-export function renderValue(value: HclValue, depth: number): string[] {
-  if (value instanceof HclHeredoc) return renderHeredoc(value.text);
-  if (typeof value === 'string') return [quoteString(value)];
+/** Renders a value; lines after the first are already indented for `depth`. */
+function renderValue(value: HclValue, depth: number, dialect: HclDialect): string[] {
+  if (value instanceof HclHeredoc) return renderHeredoc(value.text, dialect);
+  if (typeof value === 'string') return [quoteString(value, dialect)];
   if (typeof value === 'number') return [renderNumber(value)];
   if (typeof value === 'boolean') return [value ? 'true' : 'false'];
-  if (isList(value)) return renderList(value, depth);
-  return renderObject(value, depth);
+  if (Array.isArray(value)) return renderList(value, depth, dialect);
+  return renderObject(value as HclObject, depth, dialect);
 }
 
 /**
- * Quotes text as an HCL string literal; cdktf tokens inside it stay live references. HCL
- * normalizes string literals to Unicode NFC when it parses them, so the text is normalized here
- * first and what Terraform plans is what Nomad stores.
+ * Quotes text as a string literal for the dialect; cdktf references inside it stay live. HCL2
+ * normalizes string literals to Unicode NFC when it parses them, so for HCL2 the text is
+ * normalized here first and what Terraform plans is what Nomad stores.
+ * @internal
  */
-export function quoteString(text: string): string {
+export function quoteString(text: string, dialect: HclDialect): string {
+  const source = dialect === HclDialect.HCL2 ? text.normalize('NFC') : text;
   let out = '"';
-  for (const fragment of splitTokens(text.normalize('NFC'))) {
-    out += fragment.isToken ? hclQuotedTokenValue(fragment.text) : escapeHclQuoted(fragment.text);
+  for (const fragment of splitTokens(source)) {
+    out += fragment.isToken
+      ? quotedTokenValue(fragment.text)
+      : escapeQuoted(fragment.text, dialect);
   }
   return out + '"';
 }
 
 function renderNumber(value: number): string {
-  if (Token.isUnresolved(value)) return Token.asString(value);
+  if (Token.isUnresolved(value)) return numberTokenValue(value);
   if (!Number.isFinite(value)) throw new Error(`${value} cannot be written in HCL`);
   return String(value);
 }
 
-function isList(value: HclValue): value is readonly HclValue[] {
-  return Array.isArray(value);
-}
-
-function renderList(list: readonly HclValue[], depth: number): string[] {
+function renderList(list: readonly HclValue[], depth: number, dialect: HclDialect): string[] {
+  if (Token.isUnresolved(list)) return [listTokenValue(list as string[])];
   if (list.length === 0) return ['[]'];
-  const items = list.map((item) => renderValue(item, depth + 1));
-  const inline = `[${items.map((i) => i[0]).join(', ')}]`;
-  if (items.every((i) => i.length === 1) && inline.length <= INLINE_LIST_MAX) return [inline];
+  const items = list.map((item) => renderValue(item, depth + 1, dialect));
+  if (items.every((i) => i.length === 1)) {
+    const inline = `[${items.map((i) => i[0]).join(', ')}]`;
+    if (inline.length <= INLINE_LIST_MAX) return [inline];
+  }
   const pad = INDENT.repeat(depth + 1);
   const lines = ['['];
   for (const item of items) {
-    lines.push(pad + item[0], ...item.slice(1));
+    lines.push(pad + item[0]);
+    for (let i = 1; i < item.length; i++) lines.push(item[i]);
     lines[lines.length - 1] += ',';
   }
   lines.push(INDENT.repeat(depth) + ']');
   return lines;
 }
 
-function renderObject(object: HclObject, depth: number): string[] {
-  const run = Object.entries(object)
-    .filter((e): e is [string, HclValue] => e[1] !== undefined)
-    .map(([key, value]) => ({
-      name: isHclIdentifier(key) ? key : quoteString(key),
-      rendered: renderValue(value, depth + 1),
-    }));
+function renderObject(object: HclObject, depth: number, dialect: HclDialect): string[] {
+  const run: Rendered[] = [];
+  for (const [key, value] of Object.entries(object)) {
+    if (value === undefined) continue;
+    run.push({
+      name: isHclIdentifier(key) ? key : quoteString(key, dialect),
+      lines: renderValue(value, depth + 1, dialect),
+    });
+  }
   if (run.length === 0) return ['{}'];
-  return ['{', ...alignRun(run, depth + 1), INDENT.repeat(depth) + '}'];
+  const lines = ['{'];
+  writeAligned(lines, run, depth + 1);
+  lines.push(INDENT.repeat(depth) + '}');
+  return lines;
 }
 
-function renderHeredoc(raw: string): string[] {
+function renderHeredoc(raw: string, dialect: HclDialect): string[] {
+  if (dialect !== HclDialect.HCL2) return [quoteString(raw, dialect)];
   const text = raw.normalize('NFC');
-  if (!canBeHeredoc(text)) return [quoteString(text)];
+  if (!canBeHeredoc(text)) return [quoteString(text, dialect)];
   const body = text.slice(0, -1).split('\n');
   let marker = 'EOT';
   for (let n = 1; body.some((line) => line.trim() === marker); n++) marker = `EOT${n}`;
-  return [`<<${marker}`, ...body.map(escapeHclHeredoc), marker];
+  const lines = [`<<${marker}`];
+  for (const line of body) lines.push(escapeHeredoc(line));
+  lines.push(marker);
+  return lines;
 }
 
 /**
@@ -194,27 +226,26 @@ function renderHeredoc(raw: string): string[] {
  * `nomad fmt` does: a value that opens a bracket over several lines is not aligned and breaks
  * the run, while a heredoc counts as one line and stays in it.
  */
-function alignRun(run: Array<{ name: string; rendered: string[] }>, depth: number): string[] {
+function writeAligned(out: string[], run: readonly Rendered[], depth: number): void {
   const pad = INDENT.repeat(depth);
-  const lines: string[] = [];
-  let chain: typeof run = [];
-  const flush = () => {
-    const width = Math.max(0, ...chain.map((a) => a.name.length));
-    for (const attr of chain) {
-      const [first, ...rest] = attr.rendered;
-      lines.push(`${pad}${attr.name.padEnd(width)} = ${first}`, ...rest);
+  let chainStart = 0;
+  const flush = (end: number) => {
+    let width = 0;
+    for (let i = chainStart; i < end; i++) width = Math.max(width, run[i].name.length);
+    for (let i = chainStart; i < end; i++) {
+      const lines = run[i].lines;
+      out.push(`${pad}${run[i].name.padEnd(width)} = ${lines[0]}`);
+      for (let j = 1; j < lines.length; j++) out.push(lines[j]);
     }
-    chain = [];
   };
-  for (const attr of run) {
-    const [first, ...rest] = attr.rendered;
-    if (rest.length > 0 && (first === '[' || first === '{')) {
-      flush();
-      lines.push(`${pad}${attr.name} = ${first}`, ...rest);
-    } else {
-      chain.push(attr);
+  for (let i = 0; i < run.length; i++) {
+    const lines = run[i].lines;
+    if (lines.length > 1 && (lines[0] === '[' || lines[0] === '{')) {
+      flush(i);
+      out.push(`${pad}${run[i].name} = ${lines[0]}`);
+      for (let j = 1; j < lines.length; j++) out.push(lines[j]);
+      chainStart = i + 1;
     }
   }
-  flush();
-  return lines;
+  flush(run.length);
 }

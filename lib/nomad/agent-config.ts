@@ -1,5 +1,8 @@
-import { escapeForTerraform, HclBlock, HclBody } from '../hcl';
-import { checkDuration, JobSpecError } from './validation';
+import { checkDuration, checkHttpUrl, isToken } from '../core/checks';
+import { ConfigError } from '../core/errors';
+import { terraformString } from '../core/terraform-string';
+import { HclDialect } from '../hcl/dialect';
+import { HclBlock, HclBody } from '../hcl/writer';
 
 /** A directory of the client exposed to jobs as a host volume. */
 export interface HostVolumeProps {
@@ -118,6 +121,15 @@ export interface AgentTlsProps {
 }
 
 /**
+ * The `server {}` stanza.
+ * @see https://developer.hashicorp.com/nomad/docs/configuration/server
+ */
+export interface ServerStanzaProps {
+  /** Number of servers to wait for before bootstrapping the cluster. @default - none (no bootstrap) */
+  readonly bootstrapExpect?: number;
+}
+
+/**
  * A Nomad agent configuration file.
  * @see https://developer.hashicorp.com/nomad/docs/configuration
  */
@@ -131,7 +143,7 @@ export interface NomadAgentConfigProps {
   /** Address to bind to, e.g. `0.0.0.0`. @default "0.0.0.0" */
   readonly bindAddr?: string;
   /** Run as a server, with this many servers expected to bootstrap. @default - not a server */
-  readonly server?: { readonly bootstrapExpect?: number };
+  readonly server?: ServerStanzaProps;
   /** Run as a client. @default - not a client */
   readonly client?: ClientStanzaProps;
   /** Vault integration. @default - none */
@@ -144,12 +156,15 @@ export interface NomadAgentConfigProps {
   readonly tls?: AgentTlsProps;
 }
 
-/** A typed Nomad agent configuration, rendered to HCL. */
+/**
+ * A typed Nomad agent configuration, rendered for the agent's own parser (HCL v1): text is
+ * escaped so that `${` and quotes reach the agent as written.
+ */
 export class NomadAgentConfig {
   constructor(public readonly props: NomadAgentConfigProps) {
-    const where = 'Nomad agent configuration';
+    const where = 'NomadAgentConfig';
     if (!props.server && !props.client) {
-      throw new JobSpecError(
+      throw new ConfigError(
         where,
         'server/client',
         undefined,
@@ -159,6 +174,25 @@ export class NomadAgentConfig {
     checkDuration(where, 'vault.defaultIdentity.ttl', props.vault?.defaultIdentity?.ttl);
     checkDuration(where, 'consul.serviceIdentity.ttl', props.consul?.serviceIdentity?.ttl);
     checkDuration(where, 'consul.taskIdentity.ttl', props.consul?.taskIdentity?.ttl);
+    if (props.vault) checkHttpUrl(where, 'vault.address', props.vault.address);
+  }
+
+  /**
+   * Whether the file holds a secret (a Vault or Consul token): put it only in a sensitive
+   * output, and prefer workload identity, which needs no token in the file.
+   */
+  public get containsSecrets(): boolean {
+    return this.props.vault?.token !== undefined || this.props.consul?.token !== undefined;
+  }
+
+  /**
+   * Whether a secret is written as a literal in the code (rather than a reference to a
+   * resource or variable that Terraform fills in).
+   */
+  public get hasLiteralSecrets(): boolean {
+    return [this.props.vault?.token, this.props.consul?.token].some(
+      (t) => t !== undefined && !isToken(t),
+    );
   }
 
   /**
@@ -166,10 +200,10 @@ export class NomadAgentConfig {
    * it are escaped so Terraform does not evaluate them, and references stay live.
    */
   public toTerraformString(): string {
-    return escapeForTerraform(this.render());
+    return terraformString(this.render());
   }
 
-  /** The whole file. */
+  /** The whole file, as the agent reads it. */
   public render(): string {
     const p = this.props;
     const file = new HclBody()
@@ -198,11 +232,14 @@ export class NomadAgentConfig {
     }
     if (p.vault) file.appendBlock(renderVaultStanza(p.vault));
     if (p.consul) file.appendBlock(renderConsulStanza(p.consul));
-    return file.render();
+    return file.render(HclDialect.HCL1);
   }
 }
 
-/** Renders a `client {}` stanza. */
+/**
+ * Renders a `client {}` stanza.
+ * @internal
+ */
 export function renderClientStanza(c: ClientStanzaProps): HclBlock {
   const block = new HclBlock('client')
     .attribute('enabled', true)
@@ -212,11 +249,14 @@ export function renderClientStanza(c: ClientStanzaProps): HclBlock {
   for (const v of c.hostVolumes ?? []) {
     block.block('host_volume', v.name).attribute('path', v.path).attribute('read_only', v.readOnly);
   }
-  block.mapBlock('meta', c.meta);
+  if (c.meta && Object.keys(c.meta).length > 0) block.attribute('meta', c.meta);
   return block;
 }
 
-/** Renders a `vault {}` stanza. */
+/**
+ * Renders a `vault {}` stanza.
+ * @internal
+ */
 export function renderVaultStanza(v: VaultStanzaProps): HclBlock {
   const block = new HclBlock('vault')
     .attribute('enabled', true)
@@ -236,7 +276,10 @@ export function renderVaultStanza(v: VaultStanzaProps): HclBlock {
   return block;
 }
 
-/** Renders a `consul {}` stanza. */
+/**
+ * Renders a `consul {}` stanza.
+ * @internal
+ */
 export function renderConsulStanza(c: ConsulStanzaProps): HclBlock {
   const block = new HclBlock('consul')
     .attribute('address', c.address)

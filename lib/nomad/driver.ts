@@ -1,9 +1,18 @@
-import { HclBlock, HclValue } from '../hcl';
+import { checkOneOf } from '../core/checks';
+import { freeFormAttributes } from '../core/free-form';
+import { HclBlock } from '../hcl/writer';
+
+/** Types of Docker mounts. */
+export enum DockerMountType {
+  BIND = 'bind',
+  VOLUME = 'volume',
+  TMPFS = 'tmpfs',
+}
 
 /** A bind or volume mount of the Docker driver (`mount {}` in the driver config). */
 export interface DockerMount {
-  /** `bind`, `volume` or `tmpfs`. @default "volume" */
-  readonly type?: string;
+  /** Mount type. @default DockerMountType.VOLUME */
+  readonly type?: DockerMountType;
   /** Path inside the container. */
   readonly target: string;
   /** Host path or volume name. @default - none (tmpfs) */
@@ -17,7 +26,7 @@ export interface DockerMount {
  * @see https://developer.hashicorp.com/nomad/docs/drivers/docker
  */
 export interface DockerConfig {
-  /** Image to run, e.g. `traefik:v3.0`. */
+  /** Image to run, pinned to a tag or digest, e.g. `traefik:v3.7.13`. */
   readonly image: string;
   /** Arguments passed to the image's entrypoint. @default - none */
   readonly args?: string[];
@@ -43,8 +52,13 @@ export interface DockerConfig {
   readonly capAdd?: string[];
   /** Linux capabilities to drop. @default - none */
   readonly capDrop?: string[];
-  /** Any other config attribute, written as given (escape hatch). @default - none */
-  readonly extraConfig?: Record<string, HclValue>;
+  /**
+   * Any other config attribute, written as given (escape hatch): strings, numbers, booleans,
+   * lists and plain objects.
+   * @default - none
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly extraConfig?: Record<string, any>;
 }
 
 /**
@@ -57,7 +71,16 @@ export interface ExecConfig {
   /** Arguments. @default - none */
   readonly args?: string[];
   /** Any other config attribute, written as given (escape hatch). @default - none */
-  readonly extraConfig?: Record<string, HclValue>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly extraConfig?: Record<string, any>;
+}
+
+/** QEMU accelerators. */
+export enum QemuAccelerator {
+  /** Software emulation. */
+  TCG = 'tcg',
+  /** Kernel virtual machine (needs /dev/kvm on the client). */
+  KVM = 'kvm',
 }
 
 /**
@@ -67,8 +90,8 @@ export interface ExecConfig {
 export interface QemuConfig {
   /** Path of the image, relative to the task directory (e.g. fetched by an artifact). */
   readonly imagePath: string;
-  /** `tcg` or `kvm`. @default "tcg" */
-  readonly accelerator?: string;
+  /** Accelerator. @default QemuAccelerator.TCG */
+  readonly accelerator?: QemuAccelerator;
   /** Extra QEMU arguments. @default - none */
   readonly args?: string[];
   /** Drive interface, e.g. `virtio`. @default "ide" */
@@ -78,8 +101,11 @@ export interface QemuConfig {
   /** Enable the QEMU guest agent socket. @default false */
   readonly guestAgent?: boolean;
   /** Any other config attribute, written as given (escape hatch). @default - none */
-  readonly extraConfig?: Record<string, HclValue>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly extraConfig?: Record<string, any>;
 }
+
+type ConfigWriter = (block: HclBlock, where: string) => void;
 
 /**
  * The task driver and its `config {}` block. Use the static factories.
@@ -89,7 +115,7 @@ export class TaskDriver {
   public static docker(config: DockerConfig): TaskDriver {
     return new TaskDriver(
       'docker',
-      (block) => {
+      (block, where) => {
         block
           .attribute('image', config.image)
           .attribute('command', config.command)
@@ -105,17 +131,20 @@ export class TaskDriver {
         if (config.labels && Object.keys(config.labels).length > 0) {
           block.attribute('labels', config.labels);
         }
-        extra(block, config.extraConfig);
+        writeExtra(block, where, config.extraConfig);
         for (const mount of config.mounts ?? []) {
+          checkOneOf(where, 'docker mount type', mount.type, Object.values(DockerMountType));
           block
             .block('mount')
-            .attribute('type', mount.type ?? 'volume')
+            .attribute('type', mount.type ?? DockerMountType.VOLUME)
             .attribute('target', mount.target)
             .attribute('source', mount.source)
             .attribute('readonly', mount.readonly);
         }
       },
       config.ports ?? [],
+      [...(config.args ?? []), config.command ?? '', ...(config.volumes ?? [])],
+      config.image,
     );
   }
 
@@ -131,46 +160,70 @@ export class TaskDriver {
 
   /** The QEMU driver. */
   public static qemu(config: QemuConfig): TaskDriver {
-    return new TaskDriver('qemu', (block) => {
-      block
-        .attribute('image_path', config.imagePath)
-        .attribute('accelerator', config.accelerator)
-        .attribute('drive_interface', config.driveInterface)
-        .attribute('graceful_shutdown', config.gracefulShutdown)
-        .attribute('guest_agent', config.guestAgent)
-        .attribute('args', config.args);
-      extra(block, config.extraConfig);
-    });
+    return new TaskDriver(
+      'qemu',
+      (block, where) => {
+        checkOneOf(where, 'qemu accelerator', config.accelerator, Object.values(QemuAccelerator));
+        block
+          .attribute('image_path', config.imagePath)
+          .attribute('accelerator', config.accelerator)
+          .attribute('drive_interface', config.driveInterface)
+          .attribute('graceful_shutdown', config.gracefulShutdown)
+          .attribute('guest_agent', config.guestAgent)
+          .attribute('args', config.args);
+        writeExtra(block, where, config.extraConfig);
+      },
+      [],
+      [config.imagePath, ...(config.args ?? [])],
+    );
   }
 
   /** Any other driver: its name and config attributes, written as given. */
-  public static custom(name: string, config: Record<string, HclValue> = {}): TaskDriver {
-    return new TaskDriver(name, (block) => extra(block, config));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  public static custom(name: string, config: Record<string, any> = {}): TaskDriver {
+    return new TaskDriver(name, (block, where) => writeExtra(block, where, config));
   }
 
   private static execLike(name: string, config: ExecConfig): TaskDriver {
-    return new TaskDriver(name, (block) => {
-      block.attribute('command', config.command).attribute('args', config.args);
-      extra(block, config.extraConfig);
-    });
+    return new TaskDriver(
+      name,
+      (block, where) => {
+        block.attribute('command', config.command).attribute('args', config.args);
+        writeExtra(block, where, config.extraConfig);
+      },
+      [],
+      [config.command, ...(config.args ?? [])],
+    );
   }
 
   private constructor(
     /** The driver name as Nomad knows it, e.g. `docker`. */
     public readonly name: string,
-    private readonly writeConfig: (block: HclBlock) => void,
+    private readonly writeConfig: ConfigWriter,
     /** Port labels the driver config refers to. */
     public readonly portLabels: readonly string[] = [],
+    /** @internal Strings of the config in which Nomad interpolates runtime variables. */
+    public readonly _interpolated: readonly string[] = [],
+    /** The Docker image, for the Docker driver. */
+    public readonly image?: string,
   ) {}
 
-  /** Renders the `config {}` block. */
-  public renderConfig(): HclBlock {
+  /**
+   * Renders the `config {}` block, checking escape-hatch values on the way.
+   * @internal
+   */
+  public _renderConfig(where: string): HclBlock {
     const block = new HclBlock('config');
-    this.writeConfig(block);
+    this.writeConfig(block, where);
     return block;
   }
 }
 
-function extra(block: HclBlock, config: Record<string, HclValue> | undefined): void {
-  for (const [key, value] of Object.entries(config ?? {})) block.attribute(key, value);
+function writeExtra(
+  block: HclBlock,
+  where: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  config: Record<string, any> | undefined,
+): void {
+  block.attributes(freeFormAttributes(where, 'extraConfig', config) ?? {});
 }

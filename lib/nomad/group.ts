@@ -1,4 +1,14 @@
-import { HclBlock } from '../hcl';
+import {
+  checkDuration,
+  checkInteger,
+  checkOneOf,
+  checkPortNumber,
+  UniqueNames,
+} from '../core/checks';
+import { ConfigError, listNames, problem } from '../core/errors';
+import { HclBlock } from '../hcl/writer';
+import type { Job } from './job';
+import { checkGroupName, checkPortLabel } from './names';
 import { NetworkMode, NetworkProps, PortProps } from './network';
 import {
   AffinityProps,
@@ -8,17 +18,33 @@ import {
   renderAffinity,
   renderConstraint,
 } from './placement';
+import { checkRuntimeVariables } from './runtime-variables';
 import { GroupServiceProps, Service } from './service';
-import { checkUniqueTask, Task, TaskProps } from './task';
-import {
-  checkDuration,
-  checkGroupName,
-  checkInteger,
-  checkOneOf,
-  checkPortLabel,
-  checkPortNumber,
-  checkUnique,
-} from './validation';
+import { Task, TaskProps } from './task';
+import { checkUpdate, renderUpdate, UpdateProps } from './update';
+
+/** Kinds of group volumes. */
+export enum VolumeType {
+  /** A `host_volume` of the client. */
+  HOST = 'host',
+  /** A volume of a CSI plugin. */
+  CSI = 'csi',
+}
+
+/** CSI access modes. */
+export enum CsiAccessMode {
+  SINGLE_NODE_READER_ONLY = 'single-node-reader-only',
+  SINGLE_NODE_WRITER = 'single-node-writer',
+  MULTI_NODE_READER_ONLY = 'multi-node-reader-only',
+  MULTI_NODE_SINGLE_WRITER = 'multi-node-single-writer',
+  MULTI_NODE_MULTI_WRITER = 'multi-node-multi-writer',
+}
+
+/** CSI attachment modes. */
+export enum CsiAttachmentMode {
+  FILE_SYSTEM = 'file-system',
+  BLOCK_DEVICE = 'block-device',
+}
 
 /**
  * A volume the group requests from the client or a CSI plugin.
@@ -27,18 +53,26 @@ import {
 export interface VolumeProps {
   /** Name tasks refer to in volume_mount. */
   readonly name: string;
-  /** `host` or `csi`. */
-  readonly type: string;
+  /** Kind of volume. */
+  readonly type: VolumeType;
   /** Name of the client host_volume or CSI volume ID. */
   readonly source: string;
   /** Request read-only access. @default false */
   readonly readOnly?: boolean;
-  /** CSI access mode, e.g. `single-node-writer`. @default - none */
-  readonly accessMode?: string;
-  /** CSI attachment mode: `file-system` or `block-device`. @default - none */
-  readonly attachmentMode?: string;
+  /** CSI access mode. @default - none */
+  readonly accessMode?: CsiAccessMode;
+  /** CSI attachment mode. @default - none */
+  readonly attachmentMode?: CsiAttachmentMode;
   /** Append the allocation index to the source. @default false */
   readonly perAlloc?: boolean;
+}
+
+/** What Nomad does once a task's restart attempts run out. */
+export enum RestartMode {
+  /** Fail the allocation (the scheduler may reschedule it). */
+  FAIL = 'fail',
+  /** Wait for the next interval and try again. */
+  DELAY = 'delay',
 }
 
 /**
@@ -52,8 +86,8 @@ export interface RestartProps {
   readonly interval?: string;
   /** Wait before restarting, a Go duration. @default "15s" */
   readonly delay?: string;
-  /** `fail` or `delay` once attempts run out. @default "fail" */
-  readonly mode?: string;
+  /** What happens once attempts run out. @default RestartMode.FAIL */
+  readonly mode?: RestartMode;
 }
 
 /**
@@ -70,42 +104,19 @@ export interface EphemeralDiskProps {
 }
 
 /**
- * Rolling update strategy.
- * @see https://developer.hashicorp.com/nomad/docs/job-specification/update
- */
-export interface UpdateProps {
-  /** Allocations updated at once. @default 1 */
-  readonly maxParallel?: number;
-  /** `checks`, `task_states` or `manual`. @default "checks" */
-  readonly healthCheck?: string;
-  /** Time an allocation must be healthy, a Go duration. @default "10s" */
-  readonly minHealthyTime?: string;
-  /** Deadline to become healthy, a Go duration. @default "5m" */
-  readonly healthyDeadline?: string;
-  /** Deadline for progress of the deployment, a Go duration. @default "10m" */
-  readonly progressDeadline?: string;
-  /** Roll back to the last stable version on failure. @default false */
-  readonly autoRevert?: boolean;
-  /** Promote canaries automatically when healthy. @default false */
-  readonly autoPromote?: boolean;
-  /** Number of canaries. @default 0 */
-  readonly canary?: number;
-}
-
-/**
  * A task group: tasks placed together on one client.
  * @see https://developer.hashicorp.com/nomad/docs/job-specification/group
  */
 export interface TaskGroupProps {
   /** Number of allocations. @default 1 */
   readonly count?: number;
-  /** The group's network. @default - no network block */
+  /** The group's network (the mode can be changed later with `setNetworkMode`). @default - no network block */
   readonly network?: NetworkProps;
   /** Group services (the only place for Consul Connect). @default - none */
   readonly services?: GroupServiceProps[];
   /** Volumes. @default - none */
   readonly volumes?: VolumeProps[];
-  /** Tasks, by name. @default - none (add with addTask) */
+  /** Tasks, by name (reach them later with `task(name)`). @default - none (add with addTask) */
   readonly tasks?: Record<string, TaskProps>;
   /** Constraints. @default - none */
   readonly constraints?: ConstraintProps[];
@@ -123,51 +134,65 @@ export interface TaskGroupProps {
   readonly shutdownDelay?: string;
 }
 
-/** A task group of a job. Build it with `Job.addGroup` or `NomadJob.addGroup`. */
+/** A task group of a job. Create it with `Job.addGroup` or `NomadJob.addGroup`. */
 export class TaskGroup {
+  /** Where the group is, for messages. */
+  public readonly where: string;
   private readonly ports: PortProps[] = [];
+  private readonly portNames: UniqueNames;
   private readonly services: Service[] = [];
   private readonly volumes: VolumeProps[] = [];
-  private readonly tasks: Task[] = [];
+  private readonly volumeNames: UniqueNames;
+  private readonly taskList: Task[] = [];
+  private readonly tasksByName = new Map<string, Task>();
   private readonly constraints: ConstraintProps[] = [];
-  public readonly where: string;
+  private readonly affinities: AffinityProps[] = [];
+  private mode: NetworkMode | undefined;
 
+  /** @internal */
   constructor(
-    parentWhere: string,
+    /** The job the group belongs to. */
+    public readonly job: Job,
+    /** The group name. */
     public readonly name: string,
     private readonly props: TaskGroupProps = {},
   ) {
-    this.where = `${parentWhere} group ${JSON.stringify(name)}`;
-    checkGroupName(this.where, name);
+    this.where = `${job.where} group ${JSON.stringify(name)}`;
+    const where = this.where;
+    this.portNames = new UniqueNames(where, 'port label');
+    this.volumeNames = new UniqueNames(where, 'volume name');
+    checkGroupName(where, name);
     checkInteger(
-      this.where,
+      where,
       'count',
       props.count,
       0,
       'count is the number of allocations: give 0 or more.',
     );
-    checkDuration(this.where, 'shutdownDelay', props.shutdownDelay);
-    checkRestart(this.where, props.restart);
-    checkUpdate(this.where, props.update);
+    checkDuration(where, 'shutdownDelay', props.shutdownDelay);
+    checkRestart(where, props.restart);
+    checkUpdate(where, props.update);
     checkInteger(
-      this.where,
+      where,
       'ephemeralDisk.sizeMb',
       props.ephemeralDisk?.sizeMb,
       1,
       'Give the disk size in MB.',
     );
+    if (props.network?.mode !== undefined) this.setNetworkMode(props.network.mode);
     for (const port of props.network?.ports ?? []) this.addPort(port);
     for (const volume of props.volumes ?? []) this.addVolume(volume);
     for (const c of props.constraints ?? []) this.addConstraint(c);
-    for (const a of props.affinities ?? []) checkAffinity(this.where, a);
+    for (const a of props.affinities ?? []) this.addAffinity(a);
     for (const service of props.services ?? []) this.addService(service);
     for (const [taskName, task] of Object.entries(props.tasks ?? {})) this.addTask(taskName, task);
   }
 
   /** The network mode, or undefined when the group has no network block. */
   public get networkMode(): NetworkMode | undefined {
+    if (this.mode !== undefined) return this.mode;
     if (this.props.network === undefined && this.ports.length === 0) return undefined;
-    return this.props.network?.mode ?? NetworkMode.HOST;
+    return NetworkMode.HOST;
   }
 
   /** The requested number of allocations, if set. */
@@ -180,20 +205,64 @@ export class TaskGroup {
     return this.ports.map((p) => p.label);
   }
 
-  /** All services of the group, group-level first then each task's. */
-  public get allServices(): Service[] {
-    return [...this.services, ...this.tasks.flatMap((t) => t.taskServices)];
+  /** Ports of the group network. */
+  public get networkPorts(): readonly PortProps[] {
+    return this.ports;
   }
 
-  /** The group's tasks. */
-  public get groupTasks(): readonly Task[] {
-    return this.tasks;
+  /** Group-level services. */
+  public get groupServices(): readonly Service[] {
+    return this.services;
+  }
+
+  /** All services of the group, group-level first then each task's. */
+  public get allServices(): Service[] {
+    return [...this.services, ...this.taskList.flatMap((t) => t.taskServices)];
+  }
+
+  /** The group's tasks, in order. */
+  public get tasks(): readonly Task[] {
+    return this.taskList;
+  }
+
+  /** The task of that name; throws, listing the tasks, when there is none. */
+  public task(name: string): Task {
+    const task = this.tasksByName.get(name);
+    if (!task) {
+      throw new ConfigError(
+        this.where,
+        'task',
+        name,
+        `The group has no such task; its tasks are: ${listNames(this.taskList.map((t) => t.name))}.`,
+      );
+    }
+    return task;
+  }
+
+  /** The group service of that name; throws, listing the services, when there is none. */
+  public service(name: string): Service {
+    const service = this.allServices.find((s) => s.name === name);
+    if (!service) {
+      throw new ConfigError(
+        this.where,
+        'service',
+        name,
+        `The group has no such service; its services are: ${listNames(this.allServices.map((s) => s.name))}.`,
+      );
+    }
+    return service;
+  }
+
+  /** Sets the network mode (a network block is added if there was none). */
+  public setNetworkMode(mode: NetworkMode): void {
+    checkOneOf(this.where, 'network mode', mode, Object.values(NetworkMode));
+    this.mode = mode;
   }
 
   /** Adds a port to the group network. */
   public addPort(port: PortProps): void {
     checkPortLabel(this.where, port.label);
-    checkUnique(this.where, 'port label', port.label, this.portLabels);
+    this.portNames.add(port.label);
     checkPortNumber(this.where, `port ${JSON.stringify(port.label)} static`, port.static);
     checkPortNumber(this.where, `port ${JSON.stringify(port.label)} to`, port.to);
     this.ports.push(port);
@@ -201,20 +270,23 @@ export class TaskGroup {
 
   /** Adds a group-level service. */
   public addService(props: GroupServiceProps): Service {
-    const service = new Service(`${this.where} service ${JSON.stringify(props.name)}`, props);
+    const service = new Service(this, undefined, props);
     this.services.push(service);
     return service;
   }
 
   /** Adds a volume. */
   public addVolume(volume: VolumeProps): void {
-    checkOneOf(this.where, 'volume type', volume.type, ['host', 'csi']);
-    checkUnique(
-      this.where,
-      'volume name',
-      volume.name,
-      this.volumes.map((v) => v.name),
+    const where = this.where;
+    checkOneOf(where, 'volume type', volume.type, Object.values(VolumeType));
+    checkOneOf(where, 'volume accessMode', volume.accessMode, Object.values(CsiAccessMode));
+    checkOneOf(
+      where,
+      'volume attachmentMode',
+      volume.attachmentMode,
+      Object.values(CsiAttachmentMode),
     );
+    this.volumeNames.add(volume.name);
     this.volumes.push(volume);
   }
 
@@ -224,69 +296,122 @@ export class TaskGroup {
     this.constraints.push(constraint);
   }
 
+  /** Adds an affinity. */
+  public addAffinity(affinity: AffinityProps): void {
+    checkAffinity(this.where, affinity);
+    this.affinities.push(affinity);
+  }
+
   /** Adds a task. */
   public addTask(name: string, props: TaskProps): Task {
-    checkUniqueTask(this.where, name, this.tasks);
-    const task = new Task(this.where, name, props);
-    this.tasks.push(task);
+    if (this.tasksByName.has(name)) {
+      throw new ConfigError(
+        this.where,
+        'task name',
+        name,
+        'Each task name must be unique within its group; rename one of them.',
+      );
+    }
+    const task = new Task(this, name, props);
+    this.taskList.push(task);
+    this.tasksByName.set(name, task);
     return task;
   }
 
-  /** Problems only visible once the whole group is built; empty when it is valid. */
-  public validate(): string[] {
+  /**
+   * Keys of the group's meta.
+   * @internal
+   */
+  public get _metaKeys(): string[] {
+    return Object.keys(this.props.meta ?? {});
+  }
+
+  /**
+   * Problems only visible once the whole group is built; empty when it is valid.
+   * @internal
+   */
+  public _validate(jobMeta: readonly string[]): string[] {
     const errors: string[] = [];
     const labels = new Set(this.portLabels);
+    const labelList = listNames(this.portLabels);
     for (const service of this.allServices) {
-      for (const label of service.portLabels) {
+      for (const label of service._portLabels) {
         if (!labels.has(label)) {
           errors.push(
-            `${service.where}: port ${JSON.stringify(label)} is not a port of the group network ` +
-              `(labels: ${[...labels].join(', ') || 'none'}). Add it with network.ports / addPort, ` +
-              `or give the port number the application listens on.`,
+            problem(
+              service.where,
+              'port',
+              label,
+              `It is not a port of the group network (labels: ${labelList}). Add it with ` +
+                'network.ports / addPort, or give the port number the application listens on.',
+            ),
           );
         }
       }
-      if (service.hasSidecar && this.networkMode !== NetworkMode.BRIDGE) {
+      if (
+        (service.hasSidecar || service.isConnectNative) &&
+        this.networkMode !== NetworkMode.BRIDGE
+      ) {
         errors.push(
-          `${service.where}: connect.sidecarService needs network mode "bridge" but the group ` +
-            `network is ${JSON.stringify(this.networkMode ?? 'not set')}. Set network.mode to NetworkMode.BRIDGE.`,
+          problem(
+            service.where,
+            'group network mode',
+            this.networkMode ?? '(no network block)',
+            'Consul Connect needs bridge networking. Call setNetworkMode(NetworkMode.BRIDGE) or ' +
+              'set network.mode.',
+          ),
         );
       }
     }
-    for (const task of this.tasks) {
+    const volumes = new Set(this.volumes.map((v) => v.name));
+    for (const task of this.taskList) {
       for (const label of task.driver.portLabels) {
         if (!labels.has(label)) {
           errors.push(
-            `${task.where}: driver ports lists ${JSON.stringify(label)}, which the group network does not define. Add the port to the group network.`,
+            problem(
+              task.where,
+              'driver port',
+              label,
+              `The group network does not define it (labels: ${labelList}). Add the port to the group network.`,
+            ),
           );
         }
       }
       for (const volume of task.mountedVolumes) {
-        if (!this.volumes.some((v) => v.name === volume)) {
+        if (!volumes.has(volume)) {
           errors.push(
-            `${task.where}: volume_mount refers to volume ${JSON.stringify(volume)}, which the group does not declare. Add it with volumes / addVolume.`,
+            problem(
+              task.where,
+              'volume_mount volume',
+              volume,
+              `The group does not declare it (volumes: ${listNames([...volumes])}). Add it with volumes / addVolume.`,
+            ),
           );
         }
       }
     }
-    if (this.tasks.length === 0) {
+    if (this.taskList.length === 0) {
       errors.push(`${this.where}: the group has no tasks. Add one with addTask.`);
     }
+    errors.push(...checkRuntimeVariables(this, jobMeta));
     return errors;
   }
 
-  /** Renders the `group {}` block. */
-  public toHcl(): HclBlock {
+  /**
+   * Renders the `group {}` block.
+   * @internal
+   */
+  public _toHcl(): HclBlock {
     const p = this.props;
     const block = new HclBlock('group', [this.name])
       .attribute('count', p.count)
       .attribute('shutdown_delay', p.shutdownDelay);
     for (const c of this.constraints) block.appendBlock(renderConstraint(c));
-    for (const a of p.affinities ?? []) block.appendBlock(renderAffinity(a));
+    for (const a of this.affinities) block.appendBlock(renderAffinity(a));
     if (this.networkMode !== undefined) {
       const network = block
         .block('network')
-        .attribute('mode', p.network?.mode)
+        .attribute('mode', this.mode)
         .attribute('hostname', p.network?.hostname);
       for (const port of this.ports) {
         network
@@ -297,7 +422,7 @@ export class TaskGroup {
       }
       if (p.network?.dnsServers) network.block('dns').attribute('servers', p.network.dnsServers);
     }
-    for (const service of this.services) block.appendBlock(service.toHcl());
+    for (const service of this.services) block.appendBlock(service._toHcl());
     for (const v of this.volumes) {
       block
         .block('volume', v.name)
@@ -324,34 +449,10 @@ export class TaskGroup {
         .attribute('sticky', p.ephemeralDisk.sticky);
     }
     if (p.update) block.appendBlock(renderUpdate(p.update));
-    for (const task of this.tasks) block.appendBlock(task.toHcl());
-    block.mapBlock('meta', p.meta);
+    for (const task of this.taskList) block.appendBlock(task._toHcl());
+    block.mapBlockOrAttribute('meta', p.meta);
     return block;
   }
-}
-
-/** Checks an update block. */
-export function checkUpdate(where: string, update: UpdateProps | undefined): void {
-  if (!update) return;
-  checkOneOf(where, 'update healthCheck', update.healthCheck, ['checks', 'task_states', 'manual']);
-  checkDuration(where, 'update minHealthyTime', update.minHealthyTime);
-  checkDuration(where, 'update healthyDeadline', update.healthyDeadline);
-  checkDuration(where, 'update progressDeadline', update.progressDeadline);
-  checkInteger(where, 'update maxParallel', update.maxParallel, 0, 'Give 0 or more.');
-  checkInteger(where, 'update canary', update.canary, 0, 'Give 0 or more.');
-}
-
-/** Renders an update block. */
-export function renderUpdate(u: UpdateProps): HclBlock {
-  return new HclBlock('update')
-    .attribute('max_parallel', u.maxParallel)
-    .attribute('health_check', u.healthCheck)
-    .attribute('min_healthy_time', u.minHealthyTime)
-    .attribute('healthy_deadline', u.healthyDeadline)
-    .attribute('progress_deadline', u.progressDeadline)
-    .attribute('auto_revert', u.autoRevert)
-    .attribute('auto_promote', u.autoPromote)
-    .attribute('canary', u.canary);
 }
 
 function checkRestart(where: string, restart: RestartProps | undefined): void {
@@ -359,5 +460,5 @@ function checkRestart(where: string, restart: RestartProps | undefined): void {
   checkInteger(where, 'restart attempts', restart.attempts, 0, 'Give 0 or more.');
   checkDuration(where, 'restart interval', restart.interval);
   checkDuration(where, 'restart delay', restart.delay);
-  checkOneOf(where, 'restart mode', restart.mode, ['fail', 'delay']);
+  checkOneOf(where, 'restart mode', restart.mode, Object.values(RestartMode));
 }

@@ -1,5 +1,9 @@
-import { HclBody } from '../hcl';
-import { checkUpdate, renderUpdate, TaskGroup, TaskGroupProps, UpdateProps } from './group';
+import { checkInteger, checkOneOf } from '../core/checks';
+import { ConfigError, listNames } from '../core/errors';
+import { HclDialect } from '../hcl/dialect';
+import { HclBody } from '../hcl/writer';
+import { TaskGroup, TaskGroupProps } from './group';
+import { checkJobId, checkNamespaceName } from './names';
 import {
   AffinityProps,
   checkAffinity,
@@ -8,7 +12,7 @@ import {
   renderAffinity,
   renderConstraint,
 } from './placement';
-import { checkInteger, checkJobId, checkUnique, isToken, JobSpecError } from './validation';
+import { checkUpdate, renderUpdate, UpdateProps } from './update';
 
 /** Nomad job types. */
 export enum JobType {
@@ -31,7 +35,11 @@ export interface JobProps {
   readonly type?: JobType;
   /** Datacenters the job may run in. @default ["*"] (Nomad >= 1.5: all datacenters) */
   readonly datacenters?: string[];
-  /** Namespace. @default "default" */
+  /**
+   * Namespace. Declare it with a `NomadNamespace` in the same app so Terraform creates it
+   * before the job.
+   * @default "default"
+   */
   readonly namespace?: string;
   /** Region. @default "global" */
   readonly region?: string;
@@ -41,46 +49,42 @@ export interface JobProps {
   readonly priority?: number;
   /** Metadata. @default - none */
   readonly meta?: Record<string, string>;
-  /** Constraints. @default - none */
+  /** Constraints (more with `addConstraint`). @default - none */
   readonly constraints?: ConstraintProps[];
-  /** Affinities. @default - none */
+  /** Affinities (more with `addAffinity`). @default - none */
   readonly affinities?: AffinityProps[];
   /** Update strategy for all groups. @default - Nomad's */
   readonly update?: UpdateProps;
-  /** Task groups, by name. @default - none (add with addGroup) */
+  /** Task groups, by name (reach them later with `group(name)`). @default - none (add with addGroup) */
   readonly groups?: Record<string, TaskGroupProps>;
 }
 
 /**
- * The typed model of a Nomad job specification, rendered to canonical HCL. It holds no cdktf
- * constructs; `NomadJob` wraps it in a `nomad_job` resource.
+ * The typed model of a Nomad job specification, rendered to canonical HCL2 (the layout
+ * `nomad fmt` gives). It holds no cdktf constructs; `NomadJob` wraps it in a `nomad_job`
+ * resource.
  */
 export class Job {
-  private readonly groups: TaskGroup[] = [];
-  private readonly constraints: ConstraintProps[] = [];
   /** Where this job is, for messages (a construct path, or the job name). */
   public readonly where: string;
+  private readonly groupList: TaskGroup[] = [];
+  private readonly groupsByName = new Map<string, TaskGroup>();
+  private readonly constraints: ConstraintProps[] = [];
+  private readonly affinities: AffinityProps[] = [];
 
   constructor(
+    /** The job ID and name in Nomad. */
     public readonly name: string,
     private readonly props: JobProps = {},
     where?: string,
   ) {
     this.where = where ?? `job ${JSON.stringify(name)}`;
     checkJobId(this.where, name);
-    if (props.priority !== undefined && !isToken(props.priority)) {
-      checkInteger(this.where, 'priority', props.priority, 1, 'Give a priority from 1 to 100.');
-      if (props.priority > 100) {
-        throw new JobSpecError(
-          this.where,
-          'priority',
-          props.priority,
-          'Give a priority from 1 to 100.',
-        );
-      }
-    }
+    if (props.namespace !== undefined) checkNamespaceName(this.where, props.namespace);
+    checkOneOf(this.where, 'type', props.type, Object.values(JobType));
+    checkInteger(this.where, 'priority', props.priority, 1, 'Give a priority from 1 to 100.', 100);
     if (props.datacenters !== undefined && props.datacenters.length === 0) {
-      throw new JobSpecError(
+      throw new ConfigError(
         this.where,
         'datacenters',
         [],
@@ -89,9 +93,10 @@ export class Job {
     }
     checkUpdate(this.where, props.update);
     for (const c of props.constraints ?? []) this.addConstraint(c);
-    for (const a of props.affinities ?? []) checkAffinity(this.where, a);
-    for (const [groupName, group] of Object.entries(props.groups ?? {}))
+    for (const a of props.affinities ?? []) this.addAffinity(a);
+    for (const [groupName, group] of Object.entries(props.groups ?? {})) {
       this.addGroup(groupName, group);
+    }
   }
 
   /** The job type. */
@@ -104,21 +109,38 @@ export class Job {
     return this.props.namespace ?? 'default';
   }
 
-  /** The task groups. */
-  public get taskGroups(): readonly TaskGroup[] {
-    return this.groups;
+  /** The task groups, in order. */
+  public get groups(): readonly TaskGroup[] {
+    return this.groupList;
+  }
+
+  /** The group of that name; throws, listing the groups, when there is none. */
+  public group(name: string): TaskGroup {
+    const group = this.groupsByName.get(name);
+    if (!group) {
+      throw new ConfigError(
+        this.where,
+        'group',
+        name,
+        `The job has no such group; its groups are: ${listNames(this.groupList.map((g) => g.name))}.`,
+      );
+    }
+    return group;
   }
 
   /** Adds a task group. */
   public addGroup(name: string, props: TaskGroupProps = {}): TaskGroup {
-    checkUnique(
-      this.where,
-      'group name',
-      name,
-      this.groups.map((g) => g.name),
-    );
-    const group = new TaskGroup(this.where, name, props);
-    this.groups.push(group);
+    if (this.groupsByName.has(name)) {
+      throw new ConfigError(
+        this.where,
+        'group name',
+        name,
+        'Each group name must be unique within its job; rename one of them.',
+      );
+    }
+    const group = new TaskGroup(this, name, props);
+    this.groupList.push(group);
+    this.groupsByName.set(name, group);
     return group;
   }
 
@@ -128,17 +150,27 @@ export class Job {
     this.constraints.push(constraint);
   }
 
-  /** Problems only visible once the whole job is built; empty when it is valid. */
-  public validate(): string[] {
-    if (this.groups.length === 0) {
+  /** Adds a job-level affinity. */
+  public addAffinity(affinity: AffinityProps): void {
+    checkAffinity(this.where, affinity);
+    this.affinities.push(affinity);
+  }
+
+  /**
+   * Problems only visible once the whole job is built; empty when it is valid.
+   * @internal
+   */
+  public _validate(): string[] {
+    if (this.groupList.length === 0) {
       return [`${this.where}: the job has no task groups. Add one with addGroup.`];
     }
-    const errors = this.groups.flatMap((g) => g.validate());
+    const jobMeta = Object.keys(this.props.meta ?? {});
+    const errors = this.groupList.flatMap((g) => g._validate(jobMeta));
     if (this.type === JobType.SYSTEM || this.type === JobType.SYSBATCH) {
-      for (const g of this.groups) {
+      for (const g of this.groupList) {
         if (g.count !== undefined && g.count > 1) {
           errors.push(
-            `${g.where}: count ${g.count} is not allowed in a ${this.type} job, which runs one allocation per client. Remove count.`,
+            `${g.where}: invalid count ${g.count}. A ${this.type} job runs one allocation per client; remove count.`,
           );
         }
       }
@@ -146,7 +178,7 @@ export class Job {
     return errors;
   }
 
-  /** Renders the jobspec as HCL (not yet escaped for Terraform). */
+  /** Renders the jobspec as HCL2, as Nomad's jobspec parser reads it (before Terraform escaping). */
   public render(): string {
     const p = this.props;
     const file = new HclBody();
@@ -158,11 +190,11 @@ export class Job {
       .attribute('region', p.region)
       .attribute('node_pool', p.nodePool)
       .attribute('priority', p.priority);
-    job.mapBlock('meta', p.meta);
+    job.mapBlockOrAttribute('meta', p.meta);
     for (const c of this.constraints) job.appendBlock(renderConstraint(c));
-    for (const a of p.affinities ?? []) job.appendBlock(renderAffinity(a));
+    for (const a of this.affinities) job.appendBlock(renderAffinity(a));
     if (p.update) job.appendBlock(renderUpdate(p.update));
-    for (const group of this.groups) job.appendBlock(group.toHcl());
-    return file.render();
+    for (const group of this.groupList) job.appendBlock(group._toHcl());
+    return file.render(HclDialect.HCL2);
   }
 }

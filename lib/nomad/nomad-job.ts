@@ -1,10 +1,13 @@
 import { Job as JobResource } from '@cdktf/provider-nomad/lib/job';
-import { Lazy, TerraformProvider } from 'cdktf';
-import { Construct } from 'constructs';
-import { escapeForTerraform } from '../hcl';
+import { Annotations, Aspects, IAspect, Lazy, TerraformProvider } from 'cdktf';
+import { dependable } from 'cdktf/lib/tfExpression';
+import { Construct, IConstruct } from 'constructs';
+import { isToken } from '../core/checks';
+import { terraformString } from '../core/terraform-string';
 import { TaskGroup, TaskGroupProps } from './group';
 import { Job, JobProps } from './job';
-import { ConstraintProps } from './placement';
+import { NomadNamespace } from './nomad-namespace';
+import { AffinityProps, ConstraintProps } from './placement';
 
 /** Properties of {@link NomadJob}. */
 export interface NomadJobProps extends JobProps {
@@ -27,7 +30,8 @@ export interface NomadJobProps extends JobProps {
 /**
  * A Nomad job, registered through Terraform's `nomad_job` resource. The jobspec is rendered from
  * the typed model when the stack is synthesized, so groups, tasks and services added after
- * construction are included.
+ * construction are included. A job in a namespace declared by a `NomadNamespace` of the same
+ * stack depends on it; a job in another namespace that the stack does not declare gets a warning.
  *
  * @see https://registry.terraform.io/providers/hashicorp/nomad/latest/docs/resources/job
  */
@@ -42,7 +46,7 @@ export class NomadJob extends Construct {
     const name = props.name ?? id;
     this.spec = new Job(name, props, `${this.node.path} (job ${JSON.stringify(name)})`);
     this.resource = new JobResource(this, 'Resource', {
-      jobspec: Lazy.stringValue({ produce: () => escapeForTerraform(this.spec.render()) }),
+      jobspec: Lazy.stringValue({ produce: () => terraformString(this.spec.render()) }),
       purgeOnDestroy: props.purgeOnDestroy ?? false,
       detach: props.detach,
       deregisterOnIdChange: props.deregisterOnIdChange,
@@ -50,7 +54,8 @@ export class NomadJob extends Construct {
       rerunIfDead: props.rerunIfDead,
       provider: props.provider,
     });
-    this.node.addValidation({ validate: () => this.spec.validate() });
+    this.node.addValidation({ validate: () => this.spec._validate() });
+    Aspects.of(this).add(new NamespaceDependency(this));
   }
 
   /** The job's ID as Nomad reports it (a Terraform reference). */
@@ -63,9 +68,19 @@ export class NomadJob extends Construct {
     return this.spec.name;
   }
 
+  /** The job's task groups, in order. */
+  public get groups(): readonly TaskGroup[] {
+    return this.spec.groups;
+  }
+
   /** Adds a task group. */
   public addGroup(name: string, props: TaskGroupProps = {}): TaskGroup {
     return this.spec.addGroup(name, props);
+  }
+
+  /** The group of that name; throws, listing the groups, when there is none. */
+  public group(name: string): TaskGroup {
+    return this.spec.group(name);
   }
 
   /** Adds a job-level constraint. */
@@ -73,8 +88,42 @@ export class NomadJob extends Construct {
     this.spec.addConstraint(constraint);
   }
 
-  /** The rendered jobspec as Nomad will read it (HCL, before Terraform escaping). */
+  /** Adds a job-level affinity. */
+  public addAffinity(affinity: AffinityProps): void {
+    this.spec.addAffinity(affinity);
+  }
+
+  /** The rendered jobspec as Nomad will read it (HCL2, before Terraform escaping). */
   public renderJobspec(): string {
     return this.spec.render();
+  }
+}
+
+/**
+ * Makes a job depend on the `NomadNamespace` it names, or warns when the stack declares none.
+ * An aspect, because the namespace may be declared after the job.
+ */
+class NamespaceDependency implements IAspect {
+  private done = false;
+
+  constructor(private readonly job: NomadJob) {}
+
+  public visit(node: IConstruct): void {
+    if (node !== this.job || this.done) return;
+    this.done = true;
+    const namespace = this.job.spec.namespace;
+    if (isToken(namespace) || namespace === 'default') return;
+    const declared = NomadNamespace._lookup(this.job, namespace);
+    if (declared) {
+      const resource = this.job.resource;
+      resource.dependsOn = [...(resource.dependsOn ?? []), dependable(declared.resource)];
+      return;
+    }
+    Annotations.of(this.job).addWarning(
+      `Job ${JSON.stringify(this.job.jobName)} is in namespace ${JSON.stringify(namespace)}, ` +
+        'which no NomadNamespace of this stack declares: the apply fails if the cluster lacks ' +
+        `it. Add new NomadNamespace(stack, 'Namespace', { name: ${JSON.stringify(namespace)} }) ` +
+        'to the stack (the job then waits for it), or create the namespace outside Terraform first.',
+    );
   }
 }

@@ -1,5 +1,31 @@
-import { HclBlock } from '../hcl';
-import { checkOneOf, isToken, JobSpecError } from './validation';
+import { checkInteger, checkOneOf } from '../core/checks';
+import { ConfigError } from '../core/errors';
+import { HclBlock } from '../hcl/writer';
+
+/**
+ * Operators of constraints and affinities.
+ * @see https://developer.hashicorp.com/nomad/docs/job-specification/constraint#operator
+ */
+export enum ConstraintOperator {
+  EQUAL = '=',
+  NOT_EQUAL = '!=',
+  GREATER_THAN = '>',
+  GREATER_THAN_OR_EQUAL = '>=',
+  LESS_THAN = '<',
+  LESS_THAN_OR_EQUAL = '<=',
+  REGEXP = 'regexp',
+  SET_CONTAINS = 'set_contains',
+  SET_CONTAINS_ALL = 'set_contains_all',
+  SET_CONTAINS_ANY = 'set_contains_any',
+  VERSION = 'version',
+  SEMVER = 'semver',
+  IS_SET = 'is_set',
+  IS_NOT_SET = 'is_not_set',
+  /** Constraints only: at most one allocation of the job or group per client. */
+  DISTINCT_HOSTS = 'distinct_hosts',
+  /** Constraints only: at most N allocations per value of the attribute. */
+  DISTINCT_PROPERTY = 'distinct_property',
+}
 
 /**
  * A hard placement rule.
@@ -8,8 +34,8 @@ import { checkOneOf, isToken, JobSpecError } from './validation';
 export interface ConstraintProps {
   /** Node attribute, e.g. `${attr.unique.hostname}` (a Nomad runtime variable, kept as text). @default - none */
   readonly attribute?: string;
-  /** Comparison operator, e.g. `=`, `regexp`, `set_contains_any`, `distinct_hosts`. @default "=" */
-  readonly operator?: string;
+  /** Comparison operator. @default ConstraintOperator.EQUAL */
+  readonly operator?: ConstraintOperator;
   /** Value to compare with. @default - none */
   readonly value?: string;
 }
@@ -19,56 +45,42 @@ export interface ConstraintProps {
  * @see https://developer.hashicorp.com/nomad/docs/job-specification/affinity
  */
 export interface AffinityProps {
-  /** Node attribute. */
+  /** Node attribute, e.g. `${node.datacenter}`. */
   readonly attribute: string;
-  /** Comparison operator. @default "=" */
-  readonly operator?: string;
+  /** Comparison operator. @default ConstraintOperator.EQUAL */
+  readonly operator?: ConstraintOperator;
   /** Value to compare with. */
   readonly value: string;
-  /** Weight from -100 to 100. @default 50 */
+  /** Weight from -100 to 100, not 0. @default 50 */
   readonly weight?: number;
 }
 
-const OPERATORS = [
-  '=',
-  '!=',
-  '>',
-  '>=',
-  '<',
-  '<=',
-  'regexp',
-  'set_contains',
-  'set_contains_all',
-  'set_contains_any',
-  'version',
-  'semver',
-  'is_set',
-  'is_not_set',
-  'distinct_hosts',
-  'distinct_property',
-];
+const OPERATORS = Object.values(ConstraintOperator) as string[];
+const AFFINITY_OPERATORS = OPERATORS.filter((o) => !o.startsWith('distinct_'));
 
-/** Checks a constraint as Nomad would; throws with the fix. */
+/**
+ * Checks a constraint as Nomad would; throws with the fix.
+ * @internal
+ */
 export function checkConstraint(where: string, c: ConstraintProps): void {
   checkOneOf(where, 'constraint operator', c.operator, OPERATORS);
 }
 
-/** Checks an affinity as Nomad would (weight a non-zero integer in -100..100); throws with the fix. */
+/**
+ * Checks an affinity as Nomad would (weight a non-zero integer in -100..100); throws with the fix.
+ * @internal
+ */
 export function checkAffinity(where: string, a: AffinityProps): void {
-  checkOneOf(where, 'affinity operator', a.operator, OPERATORS);
-  if (a.weight !== undefined && !isToken(a.weight)) {
-    if (!Number.isInteger(a.weight) || a.weight < -100 || a.weight > 100 || a.weight === 0) {
-      throw new JobSpecError(
-        where,
-        'affinity weight',
-        a.weight,
-        'Give a whole number from -100 to 100, other than 0.',
-      );
-    }
-  }
+  checkOneOf(where, 'affinity operator', a.operator, AFFINITY_OPERATORS);
+  const fix = 'Give a whole number from -100 to 100, other than 0.';
+  checkInteger(where, 'affinity weight', a.weight, -100, fix, 100);
+  if (a.weight === 0) throw new ConfigError(where, 'affinity weight', 0, fix);
 }
 
-/** Renders a constraint that was checked when it was given. */
+/**
+ * Renders a constraint that was checked when it was given.
+ * @internal
+ */
 export function renderConstraint(c: ConstraintProps): HclBlock {
   return new HclBlock('constraint')
     .attribute('attribute', c.attribute)
@@ -76,7 +88,10 @@ export function renderConstraint(c: ConstraintProps): HclBlock {
     .attribute('value', c.value);
 }
 
-/** Renders an affinity that was checked when it was given. */
+/**
+ * Renders an affinity that was checked when it was given.
+ * @internal
+ */
 export function renderAffinity(a: AffinityProps): HclBlock {
   return new HclBlock('affinity')
     .attribute('attribute', a.attribute)

@@ -1,14 +1,20 @@
-import { HclBlock, HclHeredoc } from '../hcl';
+import { checkDuration, checkInteger, checkOneOf } from '../core/checks';
+import { ConfigError } from '../core/errors';
+import { HclHeredoc } from '../hcl/value';
+import { HclBlock } from '../hcl/writer';
 import { TaskDriver } from './driver';
+import type { TaskGroup } from './group';
+import type { Job } from './job';
+import { checkBlockKeys, checkTaskName } from './names';
 import { Service, TaskServiceProps } from './service';
-import {
-  checkDuration,
-  checkInteger,
-  checkOneOf,
-  checkTaskName,
-  checkUnique,
-  JobSpecError,
-} from './validation';
+
+/** What Nomad does when a template's rendered file changes. */
+export enum TemplateChangeMode {
+  NOOP = 'noop',
+  RESTART = 'restart',
+  SIGNAL = 'signal',
+  SCRIPT = 'script',
+}
 
 /**
  * A file rendered by consul-template inside the task (secrets from Vault, config files).
@@ -21,9 +27,9 @@ export interface TemplateProps {
   readonly data?: string;
   /** Path of a template file on the client. @default - none */
   readonly source?: string;
-  /** `noop`, `restart`, `signal` or `script`. @default "restart" */
-  readonly changeMode?: string;
-  /** Signal sent when changeMode is `signal`, e.g. `SIGHUP`. @default - none */
+  /** What happens when the file changes. @default TemplateChangeMode.RESTART */
+  readonly changeMode?: TemplateChangeMode;
+  /** Signal sent for TemplateChangeMode.SIGNAL, e.g. `SIGHUP`. @default - none */
   readonly changeSignal?: string;
   /** Left delimiter, e.g. `[[` when the text itself holds `{{`. @default "{{" */
   readonly leftDelimiter?: string;
@@ -39,6 +45,13 @@ export interface TemplateProps {
   readonly errorOnMissingKey?: boolean;
 }
 
+/** How go-getter treats an artifact's destination. */
+export enum ArtifactMode {
+  ANY = 'any',
+  FILE = 'file',
+  DIR = 'dir',
+}
+
 /**
  * A file fetched into the task directory before the task starts.
  * @see https://developer.hashicorp.com/nomad/docs/job-specification/artifact
@@ -48,11 +61,11 @@ export interface ArtifactProps {
   readonly source: string;
   /** Directory or file, relative to the task directory. @default "local/" */
   readonly destination?: string;
-  /** `any`, `file` or `dir`. @default "any" */
-  readonly mode?: string;
-  /** go-getter options, e.g. `checksum`. @default - none */
+  /** How the destination is treated. @default ArtifactMode.ANY */
+  readonly mode?: ArtifactMode;
+  /** go-getter options, e.g. `checksum` (keys must be identifiers). @default - none */
   readonly options?: Record<string, string>;
-  /** HTTP headers for the download. @default - none */
+  /** HTTP headers for the download (keys must be identifiers). @default - none */
   readonly headers?: Record<string, string>;
 }
 
@@ -71,6 +84,13 @@ export interface ResourcesProps {
   readonly memoryMaxMb?: number;
 }
 
+/** How a mount propagates to and from the host. */
+export enum PropagationMode {
+  PRIVATE = 'private',
+  HOST_TO_TASK = 'host-to-task',
+  BIDIRECTIONAL = 'bidirectional',
+}
+
 /**
  * Mounts a group volume into the task.
  * @see https://developer.hashicorp.com/nomad/docs/job-specification/volume_mount
@@ -82,8 +102,15 @@ export interface VolumeMountProps {
   readonly destination: string;
   /** Mount read-only. @default false */
   readonly readOnly?: boolean;
-  /** `private`, `host-to-task` or `bidirectional`. @default "private" */
-  readonly propagationMode?: string;
+  /** Propagation. @default PropagationMode.PRIVATE */
+  readonly propagationMode?: PropagationMode;
+}
+
+/** What Nomad does when the task's Vault token changes. */
+export enum VaultChangeMode {
+  NOOP = 'noop',
+  RESTART = 'restart',
+  SIGNAL = 'signal',
 }
 
 /**
@@ -99,9 +126,9 @@ export interface TaskVaultProps {
   readonly cluster?: string;
   /** Vault namespace (Vault Enterprise). @default - none */
   readonly namespace?: string;
-  /** `noop`, `restart` or `signal`, when the token changes. @default "restart" */
-  readonly changeMode?: string;
-  /** Signal for changeMode `signal`. @default - none */
+  /** What happens when the token changes. @default VaultChangeMode.RESTART */
+  readonly changeMode?: VaultChangeMode;
+  /** Signal for VaultChangeMode.SIGNAL. @default - none */
   readonly changeSignal?: string;
   /** Put the token in the `VAULT_TOKEN` environment variable. @default false */
   readonly env?: boolean;
@@ -126,13 +153,20 @@ export interface TaskIdentityProps {
   readonly ttl?: string;
 }
 
+/** When a task runs relative to the main tasks. */
+export enum LifecycleHook {
+  PRESTART = 'prestart',
+  POSTSTART = 'poststart',
+  POSTSTOP = 'poststop',
+}
+
 /**
  * When the task runs relative to the main tasks.
  * @see https://developer.hashicorp.com/nomad/docs/job-specification/lifecycle
  */
 export interface LifecycleProps {
-  /** `prestart`, `poststart` or `poststop`. */
-  readonly hook: string;
+  /** The hook. */
+  readonly hook: LifecycleHook;
   /** Keep running beside the main tasks. @default false */
   readonly sidecar?: boolean;
 }
@@ -142,13 +176,13 @@ export interface LifecycleProps {
  * @see https://developer.hashicorp.com/nomad/docs/job-specification/task
  */
 export interface TaskProps {
-  /** The driver and its config, e.g. `TaskDriver.docker({ image: 'nginx' })`. */
+  /** The driver and its config, e.g. `TaskDriver.docker({ image: 'nginx:1.27' })`. */
   readonly driver: TaskDriver;
   /** User to run as. @default - the driver's default */
   readonly user?: string;
-  /** Environment variables. @default - none */
+  /** Environment variables (more with `addEnv`). @default - none */
   readonly env?: Record<string, string>;
-  /** Templates. @default - none */
+  /** Templates (more with `addTemplate`). @default - none */
   readonly templates?: TemplateProps[];
   /** Artifacts. @default - none */
   readonly artifacts?: ArtifactProps[];
@@ -156,7 +190,7 @@ export interface TaskProps {
   readonly resources?: ResourcesProps;
   /** Volume mounts. @default - none */
   readonly volumeMounts?: VolumeMountProps[];
-  /** Vault access. @default - no Vault token */
+  /** Vault access (also set by `VaultNomadIntegration.grantSecrets`). @default - no Vault token */
   readonly vault?: TaskVaultProps;
   /** Workload identities. @default - only the default identity */
   readonly identities?: TaskIdentityProps[];
@@ -172,63 +206,46 @@ export interface TaskProps {
   readonly leader?: boolean;
 }
 
-const CHANGE_MODES = ['noop', 'restart', 'signal', 'script'];
-const HOOKS = ['prestart', 'poststart', 'poststop'];
-
-/** A task of a task group. Build it with `TaskGroup.addTask`. */
+/** A task of a task group. Create it with `TaskGroup.addTask`. */
 export class Task {
+  /** Where the task is, for messages. */
+  public readonly where: string;
   private readonly templates: TemplateProps[] = [];
   private readonly artifacts: ArtifactProps[] = [];
   private readonly volumeMounts: VolumeMountProps[] = [];
   private readonly services: Service[] = [];
   private readonly env: Record<string, string> = {};
   private vault: TaskVaultProps | undefined;
-  public readonly where: string;
 
+  /** @internal */
   constructor(
-    parentWhere: string,
+    /** The group the task belongs to. */
+    public readonly group: TaskGroup,
+    /** The task name. */
     public readonly name: string,
     private readonly props: TaskProps,
   ) {
-    this.where = `${parentWhere} task ${JSON.stringify(name)}`;
-    checkTaskName(this.where, name);
-    const r = props.resources;
-    checkInteger(
-      this.where,
-      'resources.cpuMhz',
-      r?.cpuMhz,
-      1,
-      'Give the CPU the task needs in MHz, at least 1 (Nomad defaults to 100).',
-    );
-    checkInteger(
-      this.where,
-      'resources.cores',
-      r?.cores,
-      1,
-      'Give a whole number of cores, at least 1.',
-    );
-    checkInteger(
-      this.where,
-      'resources.memoryMb',
-      r?.memoryMb,
-      10,
-      'Give the memory the task needs in MB, at least 10 (Nomad defaults to 300).',
-    );
-    checkInteger(
-      this.where,
-      'resources.memoryMaxMb',
-      r?.memoryMaxMb,
-      r?.memoryMb ?? 10,
-      'memoryMaxMb must be at least memoryMb.',
-    );
-    if (r?.cpuMhz !== undefined && r.cores !== undefined) {
-      throw new JobSpecError(this.where, 'resources', r, 'Set either cpuMhz or cores, not both.');
+    this.where = `${group.where} task ${JSON.stringify(name)}`;
+    const where = this.where;
+    checkTaskName(where, name);
+    if (!(props.driver instanceof TaskDriver)) {
+      throw new ConfigError(
+        where,
+        'driver',
+        props.driver,
+        'Give a driver from the factories, e.g. TaskDriver.docker({ image: "nginx:1.27" }).',
+      );
     }
-    checkDuration(this.where, 'killTimeout', props.killTimeout);
-    if (props.lifecycle) checkOneOf(this.where, 'lifecycle hook', props.lifecycle.hook, HOOKS);
-    for (const identity of props.identities ?? [])
-      checkDuration(this.where, 'identity ttl', identity.ttl);
-    Object.assign(this.env, props.env ?? {});
+    props.driver._renderConfig(where);
+    checkResources(where, props.resources);
+    checkDuration(where, 'killTimeout', props.killTimeout);
+    if (props.lifecycle) {
+      checkOneOf(where, 'lifecycle hook', props.lifecycle.hook, Object.values(LifecycleHook));
+    }
+    for (const identity of props.identities ?? []) {
+      checkDuration(where, 'identity ttl', identity.ttl);
+    }
+    for (const [key, value] of Object.entries(props.env ?? {})) this.addEnv(key, value);
     if (props.vault) this.setVault(props.vault);
     for (const t of props.templates ?? []) this.addTemplate(t);
     for (const a of props.artifacts ?? []) this.addArtifact(a);
@@ -236,74 +253,29 @@ export class Task {
     for (const s of props.services ?? []) this.addService(s);
   }
 
+  /** The job the task belongs to. */
+  public get job(): Job {
+    return this.group.job;
+  }
+
   /** The driver. */
   public get driver(): TaskDriver {
     return this.props.driver;
   }
 
-  /** Adds a template. */
-  public addTemplate(template: TemplateProps): void {
-    if ((template.data === undefined) === (template.source === undefined)) {
-      throw new JobSpecError(
-        this.where,
-        'template',
-        { destination: template.destination },
-        'Give a template exactly one of data (inline text) and source (a file on the client).',
-      );
-    }
-    checkOneOf(this.where, 'template changeMode', template.changeMode, CHANGE_MODES);
-    checkDuration(this.where, 'template splay', template.splay);
-    if (template.changeMode === 'signal' && !template.changeSignal) {
-      throw new JobSpecError(
-        this.where,
-        'template changeSignal',
-        undefined,
-        'changeMode "signal" needs changeSignal, e.g. "SIGHUP".',
-      );
-    }
-    if ((template.leftDelimiter === undefined) !== (template.rightDelimiter === undefined)) {
-      throw new JobSpecError(
-        this.where,
-        'template delimiters',
-        { left: template.leftDelimiter, right: template.rightDelimiter },
-        'Set both leftDelimiter and rightDelimiter, or neither.',
-      );
-    }
-    this.templates.push(template);
+  /** The environment variables, as they will be rendered. */
+  public get environment(): Readonly<Record<string, string>> {
+    return this.env;
   }
 
-  /** Adds an artifact. */
-  public addArtifact(artifact: ArtifactProps): void {
-    checkOneOf(this.where, 'artifact mode', artifact.mode, ['any', 'file', 'dir']);
-    this.artifacts.push(artifact);
+  /** The templates, in order. */
+  public get taskTemplates(): readonly TemplateProps[] {
+    return this.templates;
   }
 
-  /** Mounts a group volume. */
-  public addVolumeMount(mount: VolumeMountProps): void {
-    checkOneOf(this.where, 'volume_mount propagationMode', mount.propagationMode, [
-      'private',
-      'host-to-task',
-      'bidirectional',
-    ]);
-    this.volumeMounts.push(mount);
-  }
-
-  /** Adds a task-level service. */
-  public addService(props: TaskServiceProps): Service {
-    const service = new Service(`${this.where} service ${JSON.stringify(props.name)}`, props);
-    this.services.push(service);
-    return service;
-  }
-
-  /** Sets an environment variable. */
-  public addEnv(name: string, value: string): void {
-    this.env[name] = value;
-  }
-
-  /** Sets the task's `vault {}` block (replacing any earlier one). */
-  public setVault(vault: TaskVaultProps): void {
-    checkOneOf(this.where, 'vault changeMode', vault.changeMode, ['noop', 'restart', 'signal']);
-    this.vault = vault;
+  /** The task's `vault {}` settings, if any. */
+  public get vaultSettings(): TaskVaultProps | undefined {
+    return this.vault;
   }
 
   /** Group volumes this task mounts. */
@@ -316,8 +288,108 @@ export class Task {
     return this.services;
   }
 
-  /** Renders the `task {}` block. */
-  public toHcl(): HclBlock {
+  /** Adds a template. */
+  public addTemplate(template: TemplateProps): void {
+    const where = this.where;
+    if ((template.data === undefined) === (template.source === undefined)) {
+      throw new ConfigError(
+        where,
+        'template',
+        { destination: template.destination },
+        'Give a template exactly one of data (inline text) and source (a file on the client).',
+      );
+    }
+    checkOneOf(
+      where,
+      'template changeMode',
+      template.changeMode,
+      Object.values(TemplateChangeMode),
+    );
+    checkDuration(where, 'template splay', template.splay);
+    if (template.changeMode === TemplateChangeMode.SIGNAL && !template.changeSignal) {
+      throw new ConfigError(
+        where,
+        'template changeSignal',
+        undefined,
+        'TemplateChangeMode.SIGNAL needs changeSignal, e.g. "SIGHUP".',
+      );
+    }
+    if ((template.leftDelimiter === undefined) !== (template.rightDelimiter === undefined)) {
+      throw new ConfigError(
+        where,
+        'template delimiters',
+        { left: template.leftDelimiter, right: template.rightDelimiter },
+        'Set both leftDelimiter and rightDelimiter, or neither.',
+      );
+    }
+    this.templates.push(template);
+  }
+
+  /** Adds an artifact. */
+  public addArtifact(artifact: ArtifactProps): void {
+    checkOneOf(this.where, 'artifact mode', artifact.mode, Object.values(ArtifactMode));
+    checkBlockKeys(this.where, 'artifact options', artifact.options);
+    checkBlockKeys(this.where, 'artifact headers', artifact.headers);
+    this.artifacts.push(artifact);
+  }
+
+  /** Mounts a group volume. */
+  public addVolumeMount(mount: VolumeMountProps): void {
+    checkOneOf(
+      this.where,
+      'volume_mount propagationMode',
+      mount.propagationMode,
+      Object.values(PropagationMode),
+    );
+    this.volumeMounts.push(mount);
+  }
+
+  /** Adds a task-level service (no Connect; that belongs on the group). */
+  public addService(props: TaskServiceProps): Service {
+    const service = new Service(this.group, this, props);
+    this.services.push(service);
+    return service;
+  }
+
+  /** Sets an environment variable (replacing an earlier value of the same name). */
+  public addEnv(name: string, value: string): void {
+    if (typeof name !== 'string' || name.length === 0 || name.includes('\0')) {
+      throw new ConfigError(this.where, 'env name', name, 'Give a non-empty variable name.');
+    }
+    this.env[name] = value;
+  }
+
+  /** Sets the task's `vault {}` block (replacing any earlier one). */
+  public setVault(vault: TaskVaultProps): void {
+    checkOneOf(this.where, 'vault changeMode', vault.changeMode, Object.values(VaultChangeMode));
+    this.vault = vault;
+  }
+
+  /**
+   * Keys of the task's meta.
+   * @internal
+   */
+  public get _metaKeys(): string[] {
+    return Object.keys(this.props.meta ?? {});
+  }
+
+  /**
+   * Strings of the task in which Nomad interpolates runtime variables.
+   * @internal
+   */
+  public get _interpolated(): string[] {
+    return [
+      ...Object.values(this.env),
+      ...this.props.driver._interpolated,
+      ...this.artifacts.map((a) => a.source),
+    ];
+  }
+
+  /**
+   * Renders the `task {}` block.
+   * @internal
+   */
+  public _toHcl(): HclBlock {
     const p = this.props;
     const block = new HclBlock('task', [this.name])
       .attribute('driver', p.driver.name)
@@ -338,7 +410,7 @@ export class Task {
         .attribute('read_only', mount.readOnly)
         .attribute('propagation_mode', mount.propagationMode);
     }
-    block.appendBlock(p.driver.renderConfig());
+    block.appendBlock(p.driver._renderConfig(this.where));
     for (const a of this.artifacts) {
       const artifact = block
         .block('artifact')
@@ -348,7 +420,7 @@ export class Task {
       artifact.mapBlock('options', a.options);
       artifact.mapBlock('headers', a.headers);
     }
-    block.mapBlock('env', this.env);
+    block.mapBlockOrAttribute('env', this.env);
     for (const t of this.templates) {
       block
         .block('template')
@@ -386,7 +458,7 @@ export class Task {
         .attribute('file', id.file)
         .attribute('ttl', id.ttl);
     }
-    for (const service of this.services) block.appendBlock(service.toHcl());
+    for (const service of this.services) block.appendBlock(service._toHcl());
     const r = p.resources;
     if (r) {
       block
@@ -396,17 +468,36 @@ export class Task {
         .attribute('memory', r.memoryMb)
         .attribute('memory_max', r.memoryMaxMb);
     }
-    block.mapBlock('meta', p.meta);
+    block.mapBlockOrAttribute('meta', p.meta);
     return block;
   }
 }
 
-/** Checks a name is not already used by a sibling task. */
-export function checkUniqueTask(where: string, name: string, tasks: readonly Task[]): void {
-  checkUnique(
+function checkResources(where: string, r: ResourcesProps | undefined): void {
+  if (!r) return;
+  checkInteger(
     where,
-    'task name',
-    name,
-    tasks.map((t) => t.name),
+    'resources.cpuMhz',
+    r.cpuMhz,
+    1,
+    'Give the CPU the task needs in MHz, at least 1 (Nomad defaults to 100).',
   );
+  checkInteger(where, 'resources.cores', r.cores, 1, 'Give a whole number of cores, at least 1.');
+  checkInteger(
+    where,
+    'resources.memoryMb',
+    r.memoryMb,
+    10,
+    'Give the memory the task needs in MB, at least 10 (Nomad defaults to 300).',
+  );
+  checkInteger(
+    where,
+    'resources.memoryMaxMb',
+    r.memoryMaxMb,
+    r.memoryMb ?? 10,
+    'memoryMaxMb must be at least memoryMb.',
+  );
+  if (r.cpuMhz !== undefined && r.cores !== undefined) {
+    throw new ConfigError(where, 'resources', r, 'Set either cpuMhz or cores, not both.');
+  }
 }

@@ -1,3 +1,10 @@
+import { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import type { VaultStanzaProps } from '../nomad/agent-config';
+import type { Task } from '../nomad/task';
+import { LegacyTokenRoleBinder } from './legacy-token-role-binding';
+import { WorkloadIdentityBinder } from './workload-identity-binding';
+
 /**
  * Options of the workload-identity workflow (Nomad >= 1.7; the only one on Nomad >= 1.10).
  * Defaults follow `nomad setup vault` and HashiCorp's terraform-vault-nomad-setup module.
@@ -21,9 +28,9 @@ export interface WorkloadIdentityOptions {
   readonly jwksCaPem?: string;
   /** Path of the JWT auth backend. @default "jwt-nomad" */
   readonly authBackendPath?: string;
-  /** Name of the default role for Nomad workloads. @default "nomad-workloads" */
+  /** Name of the default role for Nomad workloads (lower case). @default "nomad-workloads" */
   readonly roleName?: string;
-  /** Name of the templated workload policy. @default "nomad-workloads" */
+  /** Name of the templated workload policy (lower case). @default "nomad-workloads" */
   readonly policyName?: string;
   /** Audience of workload identities for Vault. @default ["vault.io"] */
   readonly audience?: string[];
@@ -44,9 +51,9 @@ export interface WorkloadIdentityOptions {
  * @see https://developer.hashicorp.com/nomad/docs/v1.9.x/integrations/vault/acl#token-role-based-integration
  */
 export interface LegacyTokenRoleOptions {
-  /** Name of the policy of the Nomad servers' token. @default "nomad-server" */
+  /** Name of the policy of the Nomad servers' token (lower case). @default "nomad-server" */
   readonly serverPolicyName?: string;
-  /** Name of the token role tasks' tokens are created from. @default "nomad-cluster" */
+  /** Name of the token role tasks' tokens are created from (lower case). @default "nomad-cluster" */
   readonly roleName?: string;
   /** Period of tokens created from the role, in seconds. @default 259200 (72h) */
   readonly tokenPeriodSeconds?: number;
@@ -58,11 +65,48 @@ export interface LegacyTokenRoleOptions {
   readonly kvMountPath?: string;
 }
 
+/**
+ * What a mode needs from the integration it is bound to.
+ * @internal
+ */
+export interface VaultModeContext {
+  readonly where: string;
+  readonly vaultAddress: string;
+  readonly nomadAddress?: string;
+  readonly vaultProvider?: TerraformProvider;
+  readonly nomadProvider?: TerraformProvider;
+  readonly preventDestroy: boolean;
+}
+
+/**
+ * A mode bound to an integration: the resources it made and how it grants.
+ * @internal
+ */
+export interface VaultModeBinding {
+  readonly serverStanza: VaultStanzaProps;
+  readonly clientStanza: VaultStanzaProps;
+  readonly serverStanzaIsSensitive: boolean;
+  /** The KV mount grants point into. */
+  readonly kvMountPath: string;
+  /** The KV v2 data path of a job's own secrets. */
+  secretsPath(namespace: string, jobName: string): string;
+  /** Lets a task read its job's secrets and the extra paths; returns the policy names. */
+  grant(task: Task, extraPaths: string[]): string[];
+}
+
+/**
+ * Makes the Vault side of a mode inside the integration's scope.
+ * @internal
+ */
+export interface VaultModeBinder {
+  bind(scope: Construct, context: VaultModeContext): VaultModeBinding;
+}
+
 /** How Nomad authenticates to Vault. Use the static factories. */
 export class VaultIntegrationMode {
   /** Workload identity: tasks log in with JWTs Nomad signs (the default). */
   public static workloadIdentity(options: WorkloadIdentityOptions = {}): VaultIntegrationMode {
-    return new VaultIntegrationMode('workload-identity', options, undefined);
+    return new VaultIntegrationMode(new WorkloadIdentityBinder(options), false);
   }
 
   /**
@@ -70,15 +114,20 @@ export class VaultIntegrationMode {
    * Nomad < 1.10 and puts a Vault token in Terraform state; prefer workloadIdentity.
    */
   public static legacyTokenRole(options: LegacyTokenRoleOptions = {}): VaultIntegrationMode {
-    return new VaultIntegrationMode('legacy-token-role', undefined, options);
+    return new VaultIntegrationMode(new LegacyTokenRoleBinder(options), true);
   }
 
   private constructor(
-    /** Which workflow. */
-    public readonly kind: 'workload-identity' | 'legacy-token-role',
-    /** Options, in workload-identity mode. */
-    public readonly workloadIdentityOptions: WorkloadIdentityOptions | undefined,
-    /** Options, in legacy mode. */
-    public readonly legacyTokenRoleOptions: LegacyTokenRoleOptions | undefined,
+    private readonly binder: VaultModeBinder,
+    /** Whether this is the legacy token workflow. */
+    public readonly isLegacy: boolean,
   ) {}
+
+  /**
+   * Makes the mode's Vault resources in `scope`.
+   * @internal
+   */
+  public _bind(scope: Construct, context: VaultModeContext): VaultModeBinding {
+    return this.binder.bind(scope, context);
+  }
 }

@@ -1,5 +1,7 @@
-import { HclBody } from '../hcl';
-import { describe, isToken } from '../nomad/validation';
+import { isToken } from '../core/checks';
+import { ConfigError } from '../core/errors';
+import { HclDialect } from '../hcl/dialect';
+import { HclBody } from '../hcl/writer';
 
 /**
  * Capabilities of a Vault ACL path rule.
@@ -50,17 +52,9 @@ const RULE_KEYS = [
 ];
 const CAPABILITIES = Object.values(Capability) as string[];
 
-/** Thrown for a rule Vault would refuse when it parses the policy. */
-export class PolicyError extends Error {
-  constructor(where: string, prop: string, value: unknown, fix: string) {
-    super(`${where}: invalid ${prop} ${describe(value)}. ${fix}`);
-    this.name = 'PolicyError';
-  }
-}
-
 /**
  * A Vault ACL policy: path rules checked the way Vault checks them when it parses a policy, and
- * rendered to HCL.
+ * rendered for Vault's own parser (HCL v1), so every path and parameter reaches Vault as written.
  */
 export class PolicyDocument {
   private readonly rules: PolicyRuleProps[] = [];
@@ -83,7 +77,7 @@ export class PolicyDocument {
     const where = `${this.where} path ${JSON.stringify(rule.path)}`;
     for (const key of Object.keys(rule)) {
       if (!RULE_KEYS.includes(key)) {
-        throw new PolicyError(
+        throw new ConfigError(
           where,
           'key',
           key,
@@ -93,7 +87,7 @@ export class PolicyDocument {
     }
     checkPath(where, rule.path);
     if (!Array.isArray(rule.capabilities) || rule.capabilities.length === 0) {
-      throw new PolicyError(
+      throw new ConfigError(
         where,
         'capabilities',
         rule.capabilities,
@@ -102,7 +96,7 @@ export class PolicyDocument {
     }
     for (const cap of rule.capabilities) {
       if (!CAPABILITIES.includes(cap)) {
-        throw new PolicyError(where, 'capability', cap, `Use one of: ${CAPABILITIES.join(', ')}.`);
+        throw new ConfigError(where, 'capability', cap, `Use one of: ${CAPABILITIES.join(', ')}.`);
       }
     }
     for (const [name, params] of [
@@ -116,7 +110,7 @@ export class PolicyDocument {
     const min = parseSeconds(where, 'minWrappingTtl', rule.minWrappingTtl);
     const max = parseSeconds(where, 'maxWrappingTtl', rule.maxWrappingTtl);
     if (min !== undefined && max !== undefined && min > 0 && max > 0 && max < min) {
-      throw new PolicyError(
+      throw new ConfigError(
         where,
         'maxWrappingTtl',
         rule.maxWrappingTtl,
@@ -126,14 +120,17 @@ export class PolicyDocument {
     this.rules.push(rule);
   }
 
-  /** Problems found only once the policy is complete; empty when it is valid. */
-  public validate(): string[] {
+  /**
+   * Problems found only once the policy is complete; empty when it is valid.
+   * @internal
+   */
+  public _validate(): string[] {
     return this.rules.length === 0
       ? [`${this.where}: the policy has no path rules. Add at least one with addRule.`]
       : [];
   }
 
-  /** Renders the policy as HCL (not yet escaped for Terraform). */
+  /** Renders the policy as Vault reads it (HCL v1, before Terraform escaping). */
   public render(): string {
     const file = new HclBody();
     for (const rule of this.rules) {
@@ -145,13 +142,13 @@ export class PolicyDocument {
         .attribute('min_wrapping_ttl', rule.minWrappingTtl)
         .attribute('max_wrapping_ttl', rule.maxWrappingTtl);
     }
-    return file.render();
+    return file.render(HclDialect.HCL1);
   }
 }
 
 function checkPath(where: string, path: string): void {
   if (typeof path !== 'string' || path.replace(/^\//, '').length === 0) {
-    throw new PolicyError(
+    throw new ConfigError(
       where,
       'path',
       path,
@@ -160,7 +157,7 @@ function checkPath(where: string, path: string): void {
   }
   if (isToken(path)) return;
   if (path.includes('+*')) {
-    throw new PolicyError(
+    throw new ConfigError(
       where,
       'path',
       path,
@@ -169,7 +166,7 @@ function checkPath(where: string, path: string): void {
   }
   const star = path.indexOf('*');
   if (star !== -1 && star !== path.length - 1) {
-    throw new PolicyError(
+    throw new ConfigError(
       where,
       'path',
       path,
@@ -187,7 +184,7 @@ function checkParameterKey(
   if (!key.includes('*')) return;
   const tailWildcard = key.startsWith('/') && key.endsWith('/*') && !key.slice(0, -2).includes('*');
   if (!wildcardAllowed || !(key === '*' || tailWildcard)) {
-    throw new PolicyError(
+    throw new ConfigError(
       where,
       `${prop} key`,
       key,
@@ -206,7 +203,7 @@ function parseSeconds(where: string, prop: string, ttl: string | undefined): num
   if (ttl === undefined || isToken(ttl)) return undefined;
   const match = DURATION.exec(ttl);
   if (!match)
-    throw new PolicyError(
+    throw new ConfigError(
       where,
       prop,
       ttl,

@@ -1,12 +1,15 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
-import { Lazy, TerraformProvider, Token } from 'cdktf';
+import { Lazy, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { escapeForTerraform } from '../hcl';
-import { PolicyDocument, PolicyError, PolicyRuleProps } from './policy-document';
+import { isToken } from '../core/checks';
+import { ConfigError } from '../core/errors';
+import { terraformString } from '../core/terraform-string';
+import { PolicyDocument, PolicyRuleProps } from './policy-document';
+import { VaultNames } from './vault-names';
 
 /** Properties of {@link VaultPolicy}. */
 export interface VaultPolicyProps {
-  /** Policy name in Vault (Vault stores names in lower case). */
+  /** Policy name in Vault: lower case (Vault lower-cases names), not `root`. */
   readonly name: string;
   /** Path rules. @default - none (add with addRule) */
   readonly rules?: PolicyRuleProps[];
@@ -18,7 +21,8 @@ export interface VaultPolicyProps {
 
 /**
  * A Vault ACL policy, written with Terraform's `vault_policy` resource. Rules added after
- * construction are included.
+ * construction are included. Two policies of one stack may not share a name (for the same
+ * provider and namespace): Vault would keep only the last one applied.
  *
  * @see https://registry.terraform.io/providers/hashicorp/vault/latest/docs/resources/policy
  */
@@ -27,17 +31,19 @@ export class VaultPolicy extends Construct {
   public readonly document: PolicyDocument;
   /** The `vault_policy` resource (also `node.defaultChild`). */
   public readonly resource: Policy;
+  private nameReference: string | undefined;
 
   constructor(scope: Construct, id: string, props: VaultPolicyProps) {
     super(scope, id);
     const where = `${this.node.path} (policy ${JSON.stringify(props.name)})`;
-    if (!Token.isUnresolved(props.name)) {
+    if (!isToken(props.name)) {
       if (
+        typeof props.name !== 'string' ||
         props.name.length === 0 ||
         props.name !== props.name.toLowerCase() ||
         props.name === 'root'
       ) {
-        throw new PolicyError(
+        throw new ConfigError(
           where,
           'name',
           props.name,
@@ -45,19 +51,27 @@ export class VaultPolicy extends Construct {
         );
       }
     }
+    VaultNames.of(this).claim(
+      this.node.path,
+      'policy',
+      props.name,
+      props.provider,
+      props.namespace,
+    );
     this.document = new PolicyDocument(props.rules ?? [], where);
     this.resource = new Policy(this, 'Resource', {
-      name: props.name,
-      namespace: props.namespace,
+      name: terraformString(props.name),
+      namespace: props.namespace === undefined ? undefined : terraformString(props.namespace),
       provider: props.provider,
-      policy: Lazy.stringValue({ produce: () => escapeForTerraform(this.document.render()) }),
+      policy: Lazy.stringValue({ produce: () => terraformString(this.document.render()) }),
     });
-    this.node.addValidation({ validate: () => this.document.validate() });
+    this.node.addValidation({ validate: () => this.document._validate() });
   }
 
   /** The policy name (a reference, so dependents wait for the policy). */
   public get policyName(): string {
-    return this.resource.name;
+    this.nameReference ??= this.resource.name;
+    return this.nameReference;
   }
 
   /** Adds a path rule. */

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import fc from 'fast-check';
-import { unescapeTerraform } from '../../lib/hcl';
-import { NomadJob, TaskDriver } from '../../lib/nomad';
+import { unescapeTerraform } from '../../lib/core/terraform-string';
+import { NomadJob, ServiceProvider, TaskDriver } from '../../lib';
 import { literalKeys, literalStrings, newStack, parseHcl } from '../helpers';
 import { unescapedTemplateSequences } from './terraform-scan';
 
@@ -73,7 +73,7 @@ describe('jobspec text survives HCL and Terraform escaping', () => {
           job: jobName,
           group: groupName,
           task: taskName,
-          envKey: hostileText.filter((s) => s.length > 0),
+          envKey: hostileText.filter((s) => s.length > 0 && !s.includes('\0')),
           envValue: hostileText,
           metaKey: hostileText.filter((s) => s.length > 0),
           metaValue: hostileText,
@@ -96,7 +96,9 @@ describe('jobspec text survives HCL and Terraform escaping', () => {
               { data: v.data, destination: 'local/a' },
               { data: v.data + '\n', destination: 'local/b' },
             ],
-            services: [{ name: 'web', port: 'http', tags: v.tags, provider: 'nomad' }],
+            services: [
+              { name: 'web', port: 'http', tags: v.tags, provider: ServiceProvider.NOMAD },
+            ],
           });
           const synthesized = JSON.parse(Testing.synth(stack));
           const raw = Object.values<{ jobspec: string }>(synthesized.resource.nomad_job)[0].jobspec;

@@ -1,4 +1,4 @@
-import { NomadAgentConfig } from '../../lib/nomad';
+import { NomadAgentConfig } from '../../lib';
 import { parseHcl } from '../helpers';
 
 describe('NomadAgentConfig', () => {
@@ -112,8 +112,13 @@ client {
   });
 });
 
-test('the Terraform form escapes template sequences and nothing else', () => {
+test('a ${ reaches the agent as text: escaped for HCL v1, which has no $${ escape', () => {
+  // GIVEN a value holding what HCL2 would read as a template
   const config = new NomadAgentConfig({ client: { meta: { note: 'uses ${attr.kernel.name}' } } });
-  expect(config.render()).toContain('note = "uses $${attr.kernel.name}"');
-  expect(config.toTerraformString()).toContain('note = "uses $$${attr.kernel.name}"');
+  // THEN the agent's parser (HCL v1) gets the \u0024 escape, not HCL2's $${, which it would
+  // keep as two dollar signs
+  expect(config.render()).toContain('note = "uses \\u0024{attr.kernel.name}"');
+  expect(config.render()).not.toContain('$');
+  // AND nothing in it is a Terraform template sequence, so the Terraform string is the same text
+  expect(config.toTerraformString()).toBe(config.render());
 });

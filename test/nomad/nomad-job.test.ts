@@ -1,6 +1,6 @@
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { TerraformOutput, Testing } from 'cdktf';
-import { NomadJob, TaskDriver } from '../../lib/nomad';
+import { CheckType, NomadJob, ServiceProvider, TaskDriver } from '../../lib';
 import { unescapedTemplateSequences } from '../hcl/terraform-scan';
 import { jobspecs, newStack, parseJob, rawJobspecs, synthJson } from '../helpers';
 
@@ -54,14 +54,18 @@ describe('NomadJob', () => {
     const group = job.addGroup('g', { network: { ports: [{ label: 'http', to: 8080 }] } });
     const task = group.addTask('t', { driver: docker });
     task.addEnv('LATE', 'yes');
-    group.addService({ name: 'late', port: 'http', provider: 'nomad' });
+    group.addService({ name: 'late', port: 'http', provider: ServiceProvider.NOMAD });
 
     // WHEN
     const { name, body } = await parseJob(Object.values(jobspecs(stack))[0]);
 
     // THEN
     expect(name).toBe('late-job');
-    expect(body.group.g[0].service[0]).toEqual({ name: 'late', port: 'http', provider: 'nomad' });
+    expect(body.group.g[0].service[0]).toEqual({
+      name: 'late',
+      port: 'http',
+      provider: ServiceProvider.NOMAD,
+    });
     expect(body.group.g[0].task.t[0].env).toEqual([{ LATE: 'yes' }]);
   });
 
@@ -114,7 +118,12 @@ describe('NomadJob', () => {
       driver: docker,
       resources: { cpuMhz: 100, memoryMb: 128 },
       services: [
-        { name: 'snap', port: 'http', provider: 'nomad', checks: [{ type: 'http', path: '/' }] },
+        {
+          name: 'snap',
+          port: 'http',
+          provider: ServiceProvider.NOMAD,
+          checks: [{ type: CheckType.HTTP, path: '/' }],
+        },
       ],
     });
     expect(Testing.synth(stack, true)).toMatchSnapshot();

@@ -1,7 +1,7 @@
 // Compiled by test/nomad/placement.test.ts with tsc: each @ts-expect-error line must be a type
 // error, or tsc reports the directive as unused. Nothing here runs.
 import { TerraformStack } from 'cdktf';
-import { NomadJob, TaskDriver } from '../../lib/nomad';
+import { NomadJob, TaskDriver, VolumeType } from '../../lib';
 
 export function misplacedStanzas(stack: TerraformStack): void {
   const job = new NomadJob(stack, 'j');
@@ -34,7 +34,7 @@ export function misplacedStanzas(stack: TerraformStack): void {
 
 export function wellPlacedStanzas(stack: TerraformStack): void {
   const job = new NomadJob(stack, 'k');
-  const group = job.addGroup('g', { volumes: [{ name: 'v', type: 'host', source: 'v' }] });
+  const group = job.addGroup('g', { volumes: [{ name: 'v', type: VolumeType.HOST, source: 'v' }] });
   group.addService({ name: 'a', connect: { sidecarService: { proxy: { upstreams: [] } } } });
   group.addTask('t', {
     driver: TaskDriver.docker({ image: 'x' }),

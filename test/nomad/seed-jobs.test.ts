@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { TerraformStack } from 'cdktf';
-import { NomadJob } from '../../lib/nomad';
+import { NomadJob } from '../../lib';
 import { jobspecs, newStack, parseJob, rawJobspecs } from '../helpers';
 import { countdash, qemuSsh, traefikTailscale } from './seed-jobs';
 

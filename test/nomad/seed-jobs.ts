@@ -1,5 +1,13 @@
 import { TerraformStack } from 'cdktf';
-import { NetworkMode, NomadJob, JobType, TaskDriver } from '../../lib/nomad';
+import {
+  JobType,
+  NetworkMode,
+  NomadJob,
+  QemuAccelerator,
+  ServiceProvider,
+  TaskDriver,
+  VolumeType,
+} from '../../lib';
 
 /** Seed 003's countdash job, built with the typed API. */
 export function countdash(stack: TerraformStack): NomadJob {
@@ -44,11 +52,16 @@ export function traefikTailscale(stack: TerraformStack): NomadJob {
       ],
     },
     services: [
-      { name: 'traefik-http', provider: 'nomad', port: 'http' },
-      { name: 'traefik-https', provider: 'nomad', port: 'https' },
+      { name: 'traefik-http', provider: ServiceProvider.NOMAD, port: 'http' },
+      { name: 'traefik-https', provider: ServiceProvider.NOMAD, port: 'https' },
     ],
     volumes: [
-      { name: 'tailscale-socket', type: 'host', readOnly: true, source: 'tailscale-socket' },
+      {
+        name: 'tailscale-socket',
+        type: VolumeType.HOST,
+        readOnly: true,
+        source: 'tailscale-socket',
+      },
     ],
     tasks: {
       server: {
@@ -108,7 +121,7 @@ export function qemuSsh(stack: TerraformStack): NomadJob {
       'run-compute-instance': {
         driver: TaskDriver.qemu({
           imagePath: 'packer-focal2004/${NOMAD_META_qcow_name}',
-          accelerator: 'kvm',
+          accelerator: QemuAccelerator.KVM,
           args: [
             '-vnc',
             'none,ipv4',

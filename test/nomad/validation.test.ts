@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { NetworkMode, NomadJob, TaskDriver } from '../../lib/nomad';
+import { NetworkMode, NomadJob, ServiceProvider, TaskDriver } from '../../lib';
 import { newStack } from '../helpers';
 
 const docker = TaskDriver.docker({ image: 'nginx' });
@@ -115,7 +115,7 @@ describe('problems found when the stack is synthesized', () => {
     });
     // THEN synthesis with validations names the service, the label and the fix
     expect(() => Testing.synth(stack, true)).toThrow(
-      /service "web": port "http" is not a port of the group network \(labels: admin\)\. Add it/,
+      /service "web": invalid port "http". It is not a port of the group network \(labels: "admin"\)\. Add it/,
     );
   });
 
@@ -137,7 +137,7 @@ describe('problems found when the stack is synthesized', () => {
       tasks: { t: { driver: docker } },
     });
     expect(() => Testing.synth(stack, true)).toThrow(
-      /service "api": connect.sidecarService needs network mode "bridge" .*Set network.mode to NetworkMode.BRIDGE/,
+      /service "api": invalid group network mode .* Consul Connect needs bridge networking\. Call setNetworkMode\(NetworkMode.BRIDGE\)/,
     );
   });
 
@@ -151,7 +151,9 @@ describe('problems found when the stack is synthesized', () => {
     job.addGroup('g', {
       tasks: { t: { driver: docker, volumeMounts: [{ volume: 'data', destination: '/data' }] } },
     });
-    expect(() => Testing.synth(stack, true)).toThrow(/volume_mount refers to volume "data"/);
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /invalid volume_mount volume "data". The group does not declare it/,
+    );
   });
 });
 
@@ -160,9 +162,9 @@ describe('other stanzas', () => {
     const { job } = jobIn();
     expect(() =>
       job.addGroup('g', {
-        services: [{ name: 'a', provider: 'nomad', connect: { sidecarService: {} } }],
+        services: [{ name: 'a', provider: ServiceProvider.NOMAD, connect: { sidecarService: {} } }],
       }),
-    ).toThrow(/Consul Connect needs provider "consul"/);
+    ).toThrow(/Consul Connect needs ServiceProvider.CONSUL/);
   });
 
   test('a template with both data and source is refused', () => {
@@ -178,9 +180,7 @@ describe('other stanzas', () => {
     (weight) => {
       const { job } = jobIn();
       expect(() =>
-        job
-          .addGroup('g', { affinities: [{ attribute: '${node.class}', value: 'x', weight }] })
-          .toHcl(),
+        job.addGroup('g', { affinities: [{ attribute: '${node.class}', value: 'x', weight }] }),
       ).toThrow(/invalid affinity weight .* from -100 to 100, other than 0/);
     },
   );

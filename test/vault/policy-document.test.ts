@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Testing } from 'cdktf';
-import { Capability, PolicyDocument, PolicyRuleProps, VaultPolicy } from '../../lib/vault';
+import { Capability, PolicyDocument, PolicyRuleProps, VaultPolicy } from '../../lib';
 import { newStack, parseHcl } from '../helpers';
 
 const fixture = (f: string) => readFileSync(join(__dirname, '..', 'fixtures', 'seeds', f), 'utf8');

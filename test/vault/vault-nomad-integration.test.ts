@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Testing } from 'cdktf';
-import { NetworkMode, NomadJob, TaskDriver } from '../../lib/nomad';
-import { VaultIntegrationMode, VaultNomadIntegration } from '../../lib/vault';
+import { NetworkMode, NomadJob, TaskDriver } from '../../lib';
+import { VaultIntegrationMode, VaultNomadIntegration } from '../../lib';
 import {
   jobspecs,
   newStack,
@@ -97,12 +97,12 @@ describe('VaultNomadIntegration, legacy token role (seeds 001 and 004)', () => {
 
   test('grantSecrets gives the task a policy for its job path and names it in vault {}', async () => {
     const { stack, integration } = legacy();
-    const { job, task } = webJob(stack);
-    const names = integration.grantSecrets(job, task, { extraPaths: ['shared/db'] });
+    const { task } = webJob(stack);
+    const names = integration.grantSecrets(task, { extraPaths: ['shared/db'] });
     const policies = Object.values<{ name: string; policy: string }>(
       synthJson(stack).resource.vault_policy,
     );
-    const grant = policies.find((p) => p.name === 'nomad-job-web-app');
+    const grant = policies.find((p) => /^nomad-job-web-app-[0-9a-f]{8}$/.test(p.name));
     expect(grant).toBeDefined();
     expect(Object.keys((await parseHcl(grant!.policy)).path).sort()).toEqual([
       'secret/data/shared/db',
@@ -135,6 +135,7 @@ describe('VaultNomadIntegration, workload identity', () => {
       jwks_url: 'https://nomad.example.com:4646/.well-known/jwks.json',
       jwt_supported_algs: ['EdDSA', 'RS256'],
       default_role: 'nomad-workloads',
+      lifecycle: { prevent_destroy: true },
     });
   });
 
@@ -150,7 +151,6 @@ describe('VaultNomadIntegration, workload identity', () => {
       claim_mappings: {
         nomad_namespace: 'nomad_namespace',
         nomad_job_id: 'nomad_job_id',
-        nomad_group: 'nomad_group',
         nomad_task: 'nomad_task',
       },
       token_type: 'service',
@@ -216,15 +216,19 @@ describe('VaultNomadIntegration, workload identity', () => {
     const { stack, integration } = wi();
     const { job, task } = webJob(stack);
     expect(integration.secretsPath(job)).toBe('secret/data/apps/web');
-    integration.grantSecrets(job, task, { extraPaths: ['shared/db'] });
+    integration.grantSecrets(task, { extraPaths: ['shared/db'] });
     const json = synthJson(stack);
     const roles = Object.values<{ role_name: string; bound_claims?: Record<string, string> }>(
       json.resource.vault_jwt_auth_backend_role,
     );
-    const grantRole = roles.find((r) => r.role_name === 'nomad-workloads-web-app');
-    expect(grantRole?.bound_claims).toEqual({ nomad_namespace: 'apps', nomad_job_id: 'web' });
+    const grantRole = roles.find((r) => /^nomad-workloads-web-app-[0-9a-f]{8}$/.test(r.role_name));
+    expect(grantRole?.bound_claims).toEqual({
+      nomad_namespace: 'apps',
+      nomad_job_id: 'web',
+      nomad_task: 'app',
+    });
     const { body } = await parseJob(Object.values(jobspecs(stack))[0]);
-    expect(body.group.g[0].task.app[0].vault).toEqual([{ role: 'nomad-workloads-web-app' }]);
+    expect(body.group.g[0].task.app[0].vault).toEqual([{ role: grantRole!.role_name }]);
   });
 
   test('snapshot', () => {
@@ -275,7 +279,7 @@ describe('bad props', () => {
     const { stack } = newStack();
     expect(
       () => new VaultNomadIntegration(stack, 'Vault', { vaultAddress: 'https://vault:8200' }),
-    ).toThrow(/workload identity needs Nomad's public keys. Set nomadAddress/);
+    ).toThrow(/Workload identity needs Nomad's public keys. Set nomadAddress/);
   });
 
   test('plain HTTP to a remote Vault is a warning', () => {

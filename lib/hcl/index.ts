@@ -1,3 +1,0 @@
-export * from './escape';
-export * from './value';
-export * from './writer';
