@@ -161,7 +161,10 @@ export interface NomadAgentConfigProps {
  * escaped so that `${` and quotes reach the agent as written.
  */
 export class NomadAgentConfig {
-  constructor(public readonly props: NomadAgentConfigProps) {
+  constructor(
+    /** The configuration's properties. */
+    public readonly props: NomadAgentConfigProps,
+  ) {
     const where = 'NomadAgentConfig';
     if (!props.server && !props.client) {
       throw new ConfigError(

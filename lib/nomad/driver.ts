@@ -4,8 +4,11 @@ import { HclBlock } from '../hcl/writer';
 
 /** Types of Docker mounts. */
 export enum DockerMountType {
+  /** A host path. */
   BIND = 'bind',
+  /** A named Docker volume. */
   VOLUME = 'volume',
+  /** A memory-backed file system. */
   TMPFS = 'tmpfs',
 }
 

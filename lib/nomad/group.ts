@@ -33,16 +33,23 @@ export enum VolumeType {
 
 /** CSI access modes. */
 export enum CsiAccessMode {
+  /** Read-only, on one node. */
   SINGLE_NODE_READER_ONLY = 'single-node-reader-only',
+  /** Read-write, on one node. */
   SINGLE_NODE_WRITER = 'single-node-writer',
+  /** Read-only, on many nodes. */
   MULTI_NODE_READER_ONLY = 'multi-node-reader-only',
+  /** Many readers and one writer. */
   MULTI_NODE_SINGLE_WRITER = 'multi-node-single-writer',
+  /** Read-write, on many nodes. */
   MULTI_NODE_MULTI_WRITER = 'multi-node-multi-writer',
 }
 
 /** CSI attachment modes. */
 export enum CsiAttachmentMode {
+  /** Mounted as a file system. */
   FILE_SYSTEM = 'file-system',
+  /** Attached as a block device. */
   BLOCK_DEVICE = 'block-device',
 }
 

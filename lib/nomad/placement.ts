@@ -7,19 +7,33 @@ import { HclBlock } from '../hcl/writer';
  * @see https://developer.hashicorp.com/nomad/docs/job-specification/constraint#operator
  */
 export enum ConstraintOperator {
+  /** The attribute equals the value. */
   EQUAL = '=',
+  /** The attribute differs from the value. */
   NOT_EQUAL = '!=',
+  /** Lexically greater. */
   GREATER_THAN = '>',
+  /** Lexically greater or equal. */
   GREATER_THAN_OR_EQUAL = '>=',
+  /** Lexically less. */
   LESS_THAN = '<',
+  /** Lexically less or equal. */
   LESS_THAN_OR_EQUAL = '<=',
+  /** The attribute matches the regular expression. */
   REGEXP = 'regexp',
+  /** The comma-separated attribute contains every listed value. */
   SET_CONTAINS = 'set_contains',
+  /** Same as SET_CONTAINS. */
   SET_CONTAINS_ALL = 'set_contains_all',
+  /** The comma-separated attribute contains any listed value. */
   SET_CONTAINS_ANY = 'set_contains_any',
+  /** A version constraint, e.g. `>= 1.2, < 2`. */
   VERSION = 'version',
+  /** A semantic-version constraint. */
   SEMVER = 'semver',
+  /** The attribute is set. */
   IS_SET = 'is_set',
+  /** The attribute is not set. */
   IS_NOT_SET = 'is_not_set',
   /** Constraints only: at most one allocation of the job or group per client. */
   DISTINCT_HOSTS = 'distinct_hosts',

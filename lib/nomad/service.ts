@@ -16,24 +16,35 @@ export enum ServiceProvider {
 
 /** Which address a service advertises. */
 export enum AddressMode {
+  /** The driver's address if it advertises one, else the host's. */
   AUTO = 'auto',
+  /** The host's address and the mapped host port. */
   HOST = 'host',
+  /** The address the driver reports (e.g. the container's). */
   DRIVER = 'driver',
+  /** The allocation's IPv4 address in its network namespace. */
   ALLOC = 'alloc',
+  /** The allocation's IPv6 address. */
   ALLOC_IPV6 = 'alloc_ipv6',
 }
 
 /** Kinds of service health checks. */
 export enum CheckType {
+  /** An HTTP GET that must answer 2xx. */
   HTTP = 'http',
+  /** A TCP connection that must be accepted. */
   TCP = 'tcp',
+  /** The gRPC health checking protocol. */
   GRPC = 'grpc',
+  /** A command run inside the task; exit code 0 passes. */
   SCRIPT = 'script',
 }
 
 /** Protocol of an http check. */
 export enum CheckProtocol {
+  /** Plain HTTP. */
   HTTP = 'http',
+  /** HTTPS. */
   HTTPS = 'https',
 }
 
@@ -66,8 +77,11 @@ export interface ServiceCheckProps {
 
 /** Mesh gateway modes of an upstream. */
 export enum MeshGatewayMode {
+  /** Through the local datacenter's mesh gateway. */
   LOCAL = 'local',
+  /** Through the remote datacenter's mesh gateway. */
   REMOTE = 'remote',
+  /** Directly, without a mesh gateway. */
   NONE = 'none',
 }
 
@@ -94,7 +108,9 @@ export interface ConnectUpstreamProps {
 
 /** Protocols of a path exposed through the sidecar. */
 export enum ExposeProtocol {
+  /** HTTP/1.1. */
   HTTP = 'http',
+  /** HTTP/2 (e.g. gRPC health checks). */
   HTTP2 = 'http2',
 }
 

@@ -10,9 +10,13 @@ import { Service, TaskServiceProps } from './service';
 
 /** What Nomad does when a template's rendered file changes. */
 export enum TemplateChangeMode {
+  /** Do nothing; the task reads the file again itself. */
   NOOP = 'noop',
+  /** Restart the task. */
   RESTART = 'restart',
+  /** Send changeSignal to the task. */
   SIGNAL = 'signal',
+  /** Run a script in the task. */
   SCRIPT = 'script',
 }
 
@@ -47,8 +51,11 @@ export interface TemplateProps {
 
 /** How go-getter treats an artifact's destination. */
 export enum ArtifactMode {
+  /** A file or a directory, as the source is. */
   ANY = 'any',
+  /** A single file. */
   FILE = 'file',
+  /** A directory. */
   DIR = 'dir',
 }
 
@@ -86,8 +93,11 @@ export interface ResourcesProps {
 
 /** How a mount propagates to and from the host. */
 export enum PropagationMode {
+  /** No propagation. */
   PRIVATE = 'private',
+  /** Mounts made on the host later appear in the task. */
   HOST_TO_TASK = 'host-to-task',
+  /** Mounts propagate both ways (needs a privileged task). */
   BIDIRECTIONAL = 'bidirectional',
 }
 
@@ -108,8 +118,11 @@ export interface VolumeMountProps {
 
 /** What Nomad does when the task's Vault token changes. */
 export enum VaultChangeMode {
+  /** Do nothing; the task reads secrets/vault_token again itself. */
   NOOP = 'noop',
+  /** Restart the task. */
   RESTART = 'restart',
+  /** Send changeSignal to the task. */
   SIGNAL = 'signal',
 }
 
@@ -155,8 +168,11 @@ export interface TaskIdentityProps {
 
 /** When a task runs relative to the main tasks. */
 export enum LifecycleHook {
+  /** Before the main tasks start. */
   PRESTART = 'prestart',
+  /** After the main tasks have started. */
   POSTSTART = 'poststart',
+  /** After the main tasks have stopped. */
   POSTSTOP = 'poststop',
 }
 

@@ -8,12 +8,19 @@ import { HclBody } from '../hcl/writer';
  * @see https://developer.hashicorp.com/vault/docs/concepts/policies#capabilities
  */
 export enum Capability {
+  /** Create data at the path (POST/PUT where it does not exist). */
   CREATE = 'create',
+  /** Read data (GET). */
   READ = 'read',
+  /** Change data (POST/PUT where it exists). */
   UPDATE = 'update',
+  /** Partially update data (PATCH). */
   PATCH = 'patch',
+  /** Delete data (DELETE). */
   DELETE = 'delete',
+  /** List keys (LIST). */
   LIST = 'list',
+  /** Use root-protected paths; grant sparingly. */
   SUDO = 'sudo',
   /** Denies the path; overrides every other capability. */
   DENY = 'deny',

@@ -12,7 +12,7 @@ import { HclDialect } from '../hcl/dialect';
 import { HclBody } from '../hcl/writer';
 import { renderVaultStanza, VaultStanzaProps } from '../nomad/agent-config';
 import type { NomadJob } from '../nomad/nomad-job';
-import type { Task } from '../nomad/task';
+import { Task } from '../nomad/task';
 import { checkExtraPath, checkPathSegment } from './grant-paths';
 import { VaultIntegrationMode, VaultModeBinding } from './integration-mode';
 import { LegacyTokenRoleBinding } from './legacy-token-role-binding';
@@ -140,6 +140,15 @@ export class VaultNomadIntegration extends Construct {
    * @returns the names of the policies the task's token carries
    */
   public grantSecrets(task: Task, options: GrantSecretsOptions = {}): string[] {
+    if (!(task instanceof Task)) {
+      throw new ConfigError(
+        this.node.path,
+        'grantSecrets task',
+        describeHandle(task),
+        'Give the task itself, e.g. grantSecrets(job.group("web").task("app")): a task knows ' +
+          'its group and job, so the grant is bound to exactly that job.',
+      );
+    }
     const job = task.job;
     checkPathSegment(task.where, 'job name', job.name);
     checkPathSegment(task.where, 'namespace', job.namespace);
@@ -192,6 +201,11 @@ export class VaultNomadIntegration extends Construct {
       value: this.clientVaultStanza,
     }).overrideLogicalId(`${prefix}_nomad_client_vault_stanza`);
   }
+}
+
+function describeHandle(value: unknown): string {
+  const name = (value as { constructor?: { name?: string } } | undefined)?.constructor?.name;
+  return name === undefined ? String(value) : `a ${name}`;
 }
 
 function stanzaText(stanza: VaultStanzaProps): string {
