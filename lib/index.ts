@@ -89,3 +89,56 @@ export {
   type VaultNomadIntegrationProps,
 } from './vault/vault-nomad-integration';
 export { VaultPolicy, type VaultPolicyProps } from './vault/vault-policy';
+
+// Consul: service mesh, Connect CA, Nomad integration, agent configuration
+export {
+  ConsulAccess,
+  ConsulAclResource,
+  type ConsulAclRuleProps,
+  ConsulAclRules,
+  type ConsulAclRulesProps,
+} from './consul/acl-rules';
+export {
+  AclDefaultPolicy,
+  type ConsulAclStanzaProps,
+  type ConsulAddressesProps,
+  ConsulAgentConfig,
+  type ConsulAgentConfigProps,
+  type ConsulConnectStanzaProps,
+  ConsulLogLevel,
+  type ConsulPortsProps,
+  type ConsulTlsStanzaProps,
+  type ConsulVaultCaConfigProps,
+  PrivateKeyType,
+} from './consul/consul-agent-config';
+export {
+  ConnectCaPkiMounts,
+  type ConnectCaVaultTlsProps,
+  ConsulConnectCa,
+  type ConsulConnectCaProps,
+  type LibraryManagedPkiOptions,
+} from './consul/connect-ca';
+export {
+  ConsulIntegrationMode,
+  type ConsulLegacyTokenOptions,
+  type ConsulWorkloadIdentityOptions,
+} from './consul/consul-integration-mode';
+export {
+  ConsulNomadIntegration,
+  type ConsulNomadIntegrationProps,
+} from './consul/consul-nomad-integration';
+export {
+  type AdoptServiceOptions,
+  ConnectMesh,
+  type ConnectMeshProps,
+  type MeshServiceProps,
+  type ProxyDefaultsProps,
+} from './consul/connect-mesh';
+export { type ConnectToOptions, MeshProtocol, MeshService } from './consul/mesh-service';
+export {
+  type HttpPermissionProps,
+  IntentionAction,
+  type IntentionSourceProps,
+  ServiceIntentions,
+  type ServiceIntentionsProps,
+} from './consul/service-intentions';

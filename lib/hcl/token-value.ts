@@ -55,3 +55,9 @@ export function listTokenValue(list: string[]): string {
 export function numberTokenValue(value: number): string {
   return Token.asString(Fn.tonumber(value));
 }
+
+/** A string reference, for the inside of a JSON string: its value JSON-escaped by Terraform. */
+export function jsonQuotedTokenValue(tokenMarker: string): string {
+  const json = Fn.jsonencode(tokenMarker);
+  return Token.asString(Fn.trimsuffix(Fn.trimprefix(json, TF_QUOTE), TF_QUOTE));
+}
