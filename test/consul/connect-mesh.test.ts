@@ -38,7 +38,6 @@ function countdash(stack: TerraformStack) {
   return { mesh, job, api, dashboard };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const only = <T>(resources: Record<string, T> | undefined): T[] => Object.values(resources ?? {});
 
 describe("ConnectMesh rebuilds seed 003's countdash", () => {
