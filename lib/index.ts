@@ -51,6 +51,7 @@ export {
   type ConnectUpstreamProps,
   ExposeProtocol,
   type GroupServiceProps,
+  type IServiceTarget,
   MeshGatewayMode,
   Service,
   type ServiceCheckProps,
@@ -211,3 +212,25 @@ export {
   type TcpServiceTagProps,
   TraefikTags,
 } from './traefik/tags';
+
+// Ingress: Traefik v3 on Nomad as the one door in
+export {
+  type AcmeCertificateOptions,
+  IngressCertificates,
+  type VaultKvCertificateOptions,
+  type VaultPkiCertificateOptions,
+} from './ingress/ingress-certificates';
+export {
+  type ConsulConnectVariantOptions,
+  IngressVariant,
+  type TailscaleVariantOptions,
+} from './ingress/ingress-variant';
+export {
+  DEFAULT_TRAEFIK_IMAGE,
+  type ExposeHttpOptions,
+  type ExposeTcpOptions,
+  type IngressClientConfigOptions,
+  type IngressInsecureOptions,
+  ZeroTrustIngress,
+  type ZeroTrustIngressProps,
+} from './ingress/zero-trust-ingress';

@@ -2,7 +2,7 @@ import { ConfigError } from '../core/errors';
 import type { TaskGroup } from '../nomad/group';
 import type { NomadJob } from '../nomad/nomad-job';
 import { cleanEnvVar } from '../nomad/runtime-variables';
-import type { Service } from '../nomad/service';
+import type { IServiceTarget, Service } from '../nomad/service';
 import type { Task } from '../nomad/task';
 import type { ConnectMesh } from './connect-mesh';
 import type { HttpPermissionProps } from './service-intentions';
@@ -35,7 +35,7 @@ export interface ConnectToOptions {
  * sidecar, and the intentions that let other services reach it. Create it with
  * `ConnectMesh.addService` or `ConnectMesh.adoptService`.
  */
-export class MeshService {
+export class MeshService implements IServiceTarget {
   /** @internal */
   constructor(
     /** The mesh the service belongs to. */
@@ -49,6 +49,11 @@ export class MeshService {
     /** The port the application listens on inside the group's namespace, when known. */
     public readonly applicationPort: number | undefined,
   ) {}
+
+  /** The mesh service's Nomad service, as an ingress target. */
+  public get targetService(): Service {
+    return this.service;
+  }
 
   /** The Consul service name. */
   public get name(): string {

@@ -370,6 +370,28 @@ export class TaskGroup {
         );
       }
     }
+    for (const service of this.services) {
+      const task = service.servingTask;
+      if (service.isConnectNative && task === undefined) {
+        errors.push(
+          problem(
+            service.where,
+            'task',
+            undefined,
+            'A Connect-native service names the task that serves it; set task.',
+          ),
+        );
+      } else if (task !== undefined && !this.tasksByName.has(task)) {
+        errors.push(
+          problem(
+            service.where,
+            'task',
+            task,
+            `The group has no such task (tasks: ${listNames(this.taskList.map((t) => t.name))}).`,
+          ),
+        );
+      }
+    }
     const volumes = new Set(this.volumes.map((v) => v.name));
     for (const task of this.taskList) {
       for (const label of task.driver.portLabels) {

@@ -225,6 +225,12 @@ export interface ServicePropsBase {
 export interface GroupServiceProps extends ServicePropsBase {
   /** Consul service mesh settings. @default - not in the mesh */
   readonly connect?: ConnectProps;
+  /**
+   * The group's task that serves the service; Nomad requires it for a Connect-native service
+   * (it gives that task the service's mesh identity).
+   * @default - none
+   */
+  readonly task?: string;
 }
 
 /**
@@ -233,8 +239,17 @@ export interface GroupServiceProps extends ServicePropsBase {
  */
 export type TaskServiceProps = ServicePropsBase;
 
+/**
+ * Something an ingress can route to: a Nomad service, or a mesh service (through its Nomad
+ * service).
+ */
+export interface IServiceTarget {
+  /** The Nomad service that receives the traffic. */
+  readonly targetService: Service;
+}
+
 /** A service of a group or task. Create it with `TaskGroup.addService` or `Task.addService`. */
-export class Service {
+export class Service implements IServiceTarget {
   /** The service name. */
   public readonly name: string;
   /** Where the service is declared, for messages. */
@@ -264,6 +279,11 @@ export class Service {
     if (props.connect) this.setConnect(props.connect);
   }
 
+  /** The service itself, as an ingress target. */
+  public get targetService(): Service {
+    return this;
+  }
+
   /** Where the service is registered. */
   public get provider(): ServiceProvider {
     return this.props.provider ?? ServiceProvider.CONSUL;
@@ -277,6 +297,11 @@ export class Service {
   /** Whether the service runs a Connect sidecar. */
   public get hasSidecar(): boolean {
     return this.connect?.sidecarService !== undefined;
+  }
+
+  /** The task serving the service, for a Connect-native group service. */
+  public get servingTask(): string | undefined {
+    return this.props.task;
   }
 
   /** Whether the service speaks Connect natively. */
@@ -408,6 +433,7 @@ export class Service {
     const block = new HclBlock('service')
       .attribute('name', p.name)
       .attribute('provider', p.provider)
+      .attribute('task', p.task)
       .attribute('port', p.port)
       .attribute('address_mode', p.addressMode)
       .attribute('tags', this.tags.length > 0 || p.tags ? this.tags : undefined)

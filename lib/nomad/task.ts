@@ -227,6 +227,7 @@ export class Task {
   /** Where the task is, for messages. */
   public readonly where: string;
   private readonly templates: TemplateProps[] = [];
+  private readonly templateProducers: Array<() => TemplateProps> = [];
   private readonly artifacts: ArtifactProps[] = [];
   private readonly volumeMounts: VolumeMountProps[] = [];
   private readonly services: Service[] = [];
@@ -286,7 +287,7 @@ export class Task {
 
   /** The templates, in order. */
   public get taskTemplates(): readonly TemplateProps[] {
-    return this.templates;
+    return [...this.templates, ...this.templateProducers.map((p) => p())];
   }
 
   /** The task's `vault {}` settings, if any. */
@@ -306,6 +307,24 @@ export class Task {
 
   /** Adds a template. */
   public addTemplate(template: TemplateProps): void {
+    this.checkTemplate(template);
+    this.templates.push(template);
+  }
+
+  /**
+   * Adds a template whose text is produced when the jobspec is rendered, so it reflects a
+   * model that changes after construction (e.g. Traefik's configuration).
+   * @internal
+   */
+  public _addTemplateProducer(produce: () => TemplateProps): void {
+    this.templateProducers.push(() => {
+      const template = produce();
+      this.checkTemplate(template);
+      return template;
+    });
+  }
+
+  private checkTemplate(template: TemplateProps): void {
     const where = this.where;
     if ((template.data === undefined) === (template.source === undefined)) {
       throw new ConfigError(
@@ -338,7 +357,6 @@ export class Task {
         'Set both leftDelimiter and rightDelimiter, or neither.',
       );
     }
-    this.templates.push(template);
   }
 
   /** Adds an artifact. */
@@ -437,7 +455,7 @@ export class Task {
       artifact.mapBlock('headers', a.headers);
     }
     block.mapBlockOrAttribute('env', this.env);
-    for (const t of this.templates) {
+    for (const t of [...this.templates, ...this.templateProducers.map((p) => p())]) {
       block
         .block('template')
         .attribute('data', t.data === undefined ? undefined : new HclHeredoc(t.data))

@@ -506,7 +506,7 @@ type Obj = Record<string, unknown>;
  * by default: `global.checkNewVersion` and `global.sendAnonymousUsage` are written `false`, and
  * each provider's `exposedByDefault` is written `false`. Insecure choices (api.insecure, debug
  * logs, insecureSkipVerify, exposedByDefault, trusting all forwarded headers...) are possible
- * when set explicitly, and {@link insecureChoices} lists those in use.
+ * when set explicitly, and {@link TraefikStaticConfig.insecureChoices} lists those in use.
  *
  * @see https://doc.traefik.io/traefik/v3.7/reference/install-configuration/configuration-options/
  */

@@ -147,9 +147,14 @@ export function checkAddress(where: string, prop: string, address: string): void
   checkPortNumber(where, prop, Number(match[2]));
 }
 
-/** A `host:port` address without scheme (Consul's endpoint.address). */
+/**
+ * Consul's endpoint.address: `host:port` without scheme, or `unix:///absolute/path` (Consul's
+ * API client dials a unix socket for that form; Nomad gives Connect-native tasks in bridge
+ * mode one at `/alloc/tmp/consul_http.sock`).
+ */
 export function checkHostPort(where: string, prop: string, address: string): void {
   if (isToken(address)) return;
+  if (/^unix:\/\/\/[^\s]+$/.test(address ?? '')) return;
   const match = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]/]+):(\d{1,5})$/.exec(address ?? '');
   const host = match?.[1] ?? '';
   const hostOk = host.startsWith('[')
@@ -160,7 +165,7 @@ export function checkHostPort(where: string, prop: string, address: string): voi
       where,
       prop,
       address,
-      'Give "host:port" without a scheme, e.g. "127.0.0.1:8500" (set the scheme separately).',
+      'Give "host:port" without a scheme, e.g. "127.0.0.1:8500" (set the scheme separately), or "unix:///path/to/socket".',
     );
   }
   checkPortNumber(where, prop, Number(match[2]));

@@ -2,6 +2,7 @@ import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import type { VaultStanzaProps } from '../nomad/agent-config';
 import type { Task } from '../nomad/task';
+import type { PolicyRuleProps } from './policy-document';
 import { LegacyTokenRoleBinder } from './legacy-token-role-binding';
 import { WorkloadIdentityBinder } from './workload-identity-binding';
 
@@ -90,8 +91,8 @@ export interface VaultModeBinding {
   readonly kvMountPath: string;
   /** The KV v2 data path of a job's own secrets. */
   secretsPath(namespace: string, jobName: string): string;
-  /** Lets a task read its job's secrets and the extra paths; returns the policy names. */
-  grant(task: Task, extraPaths: string[]): string[];
+  /** Lets a task read its job's secrets, the extra paths and rules; returns the policy names. */
+  grant(task: Task, extraPaths: string[], extraRules: PolicyRuleProps[]): string[];
 }
 
 /**

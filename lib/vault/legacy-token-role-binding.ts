@@ -130,7 +130,7 @@ export class LegacyTokenRoleBinding implements VaultModeBinding {
     return `${this.kvMountPath}/data/${jobName}`;
   }
 
-  public grant(task: Task, extraPaths: string[]): string[] {
+  public grant(task: Task, extraPaths: string[], extraRules: PolicyRuleProps[]): string[] {
     let record = this.grants.get(task);
     if (!record) {
       const job = task.job.name;
@@ -152,6 +152,7 @@ export class LegacyTokenRoleBinding implements VaultModeBinding {
       record.paths.add(path);
       record.policy.addRule(this.readRule(path));
     }
+    for (const rule of extraRules) record.policy.addRule(rule);
     return [grantName('nomad-job', task)];
   }
 

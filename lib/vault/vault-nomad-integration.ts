@@ -16,6 +16,7 @@ import { Task } from '../nomad/task';
 import { checkExtraPath, checkPathSegment } from './grant-paths';
 import { VaultIntegrationMode, VaultModeBinding } from './integration-mode';
 import { LegacyTokenRoleBinding } from './legacy-token-role-binding';
+import { PolicyRuleProps } from './policy-document';
 import { VaultPolicy } from './vault-policy';
 import { WorkloadIdentityBinding } from './workload-identity-binding';
 
@@ -55,6 +56,12 @@ export interface GrantSecretsOptions {
    * @default - only the job's own path
    */
   readonly extraPaths?: string[];
+  /**
+   * Further rules for the task's token beyond KV reads, e.g. `update` on `pki/issue/<role>` to
+   * issue certificates. Checked like any policy rule.
+   * @default - none
+   */
+  readonly extraRules?: PolicyRuleProps[];
 }
 
 /**
@@ -118,6 +125,11 @@ export class VaultNomadIntegration extends Construct {
     this.addOutputs(id);
   }
 
+  /** Mount path of the KV v2 secrets engine grants point into. */
+  public get kvMountPath(): string {
+    return this.binding.kvMountPath;
+  }
+
   /**
    * The KV v2 path where a job's own secrets live and its tasks can read them, e.g.
    * `secret/data/default/web` (workload identity) or `secret/data/web` (legacy).
@@ -156,7 +168,7 @@ export class VaultNomadIntegration extends Construct {
     const extra = (options.extraPaths ?? []).map((p) =>
       checkExtraPath(task.where, this.binding.kvMountPath, p),
     );
-    return this.binding.grant(task, extra);
+    return this.binding.grant(task, extra, options.extraRules ?? []);
   }
 
   private checkAddresses(props: VaultNomadIntegrationProps): void {

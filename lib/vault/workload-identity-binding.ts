@@ -160,7 +160,7 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
     return `${this.kvMountPath}/data/${namespace}/${jobName}`;
   }
 
-  public grant(task: Task, extraPaths: string[]): string[] {
+  public grant(task: Task, extraPaths: string[], extraRules: PolicyRuleProps[]): string[] {
     let record = this.grants.get(task);
     if (!record) {
       record = { paths: new Set() };
@@ -168,7 +168,7 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
       task.setVault({ ...(task.vaultSettings ?? {}), role: this.roleName, policies: undefined });
     }
     const fresh = extraPaths.filter((p) => !record!.paths.has(p));
-    if (fresh.length > 0 && !record.policy) {
+    if ((fresh.length > 0 || extraRules.length > 0) && !record.policy) {
       const scope = grantScope(grantsScope(this.scope), task);
       const id = grantIdentity(task);
       record.policy = new VaultPolicy(scope, 'Policy', {
@@ -196,6 +196,7 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
         capabilities: [Capability.READ],
       });
     }
+    for (const rule of extraRules) record.policy!.addRule(rule);
     return record.policy ? [this.policyName, grantName(this.policyName, task)] : [this.policyName];
   }
 

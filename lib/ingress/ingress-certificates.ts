@@ -1,0 +1,159 @@
+import { isToken } from '../core/checks';
+import { ConfigError } from '../core/errors';
+import type { Task } from '../nomad/task';
+import { TemplateChangeMode } from '../nomad/task';
+import { TraefikCertificatesResolverProps } from '../traefik/static-config';
+import { Capability } from '../vault/policy-document';
+import type { VaultNomadIntegration } from '../vault/vault-nomad-integration';
+
+/** Options of {@link IngressCertificates.vaultPki}. */
+export interface VaultPkiCertificateOptions {
+  /** The integration whose workload identity the Traefik task uses to reach Vault. */
+  readonly vault: VaultNomadIntegration;
+  /** Mount path of the PKI secrets engine. @default "pki" */
+  readonly pkiPath?: string;
+  /** PKI role that issues the certificate (it must allow the names). */
+  readonly role: string;
+  /** Common name of the certificate, e.g. `ingress.example.com`. */
+  readonly commonName: string;
+  /** Further names (SANs), e.g. `*.example.com`. @default - none */
+  readonly altNames?: string[];
+  /** Lifetime; consul-template renews the certificate before it expires. @default "72h" */
+  readonly ttl?: string;
+}
+
+/** Options of {@link IngressCertificates.vaultKv}. */
+export interface VaultKvCertificateOptions {
+  /** The integration whose workload identity the Traefik task uses to reach Vault. */
+  readonly vault: VaultNomadIntegration;
+  /** KV v2 path of the secret, relative to `<mount>/data/` (as `grantSecrets` extraPaths). */
+  readonly path: string;
+  /** Key of the certificate (PEM chain) in the secret. @default "certificate" */
+  readonly certificateKey?: string;
+  /** Key of the private key (PEM) in the secret. @default "private_key" */
+  readonly privateKeyKey?: string;
+}
+
+/** Options of {@link IngressCertificates.acme}. */
+export interface AcmeCertificateOptions {
+  /** Account e-mail. */
+  readonly email: string;
+  /** ACME directory. @default - Let's Encrypt production */
+  readonly caServer?: string;
+  /** Where Traefik keeps accounts and certificates. @default "/alloc/data/acme.json" */
+  readonly storage?: string;
+}
+
+/** The files a certificate source renders, and the resolver it needs. @internal */
+export interface CertificateSetup {
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly resolver?: TraefikCertificatesResolverProps;
+}
+
+const CERT_FILE = '/secrets/tls/ingress.crt';
+const KEY_FILE = '/secrets/tls/ingress.key';
+
+/**
+ * Where the public entry point's certificate comes from. Certificates and keys reach Traefik
+ * only as files rendered in the task's `secrets/` directory by Nomad templates reading Vault,
+ * or through an ACME resolver: never as PEM text in the job. Use the static factories.
+ */
+export class IngressCertificates {
+  /** Issued by Vault's PKI engine through a template, renewed by consul-template. */
+  public static vaultPki(options: VaultPkiCertificateOptions): IngressCertificates {
+    return new IngressCertificates((task) => {
+      const pki = (options.pkiPath ?? 'pki').replace(/^\/+|\/+$/g, '');
+      const issue = `${pki}/issue/${options.role}`;
+      const args = [`common_name=${options.commonName}`, `ttl=${options.ttl ?? '72h'}`];
+      if (options.altNames && options.altNames.length > 0)
+        args.push(`alt_names=${options.altNames.join(',')}`);
+      for (const text of [issue, ...args]) checkTemplateText(task.where, 'vaultPki', text);
+      options.vault.grantSecrets(task, {
+        extraRules: [{ path: issue, capabilities: [Capability.UPDATE] }],
+      });
+      const call = [issue, ...args].map((a) => JSON.stringify(a)).join(' ');
+      addSecretTemplate(
+        task,
+        CERT_FILE,
+        `{{ with secret ${call} }}{{ .Data.certificate }}\n{{ .Data.issuing_ca }}{{ end }}\n`,
+      );
+      addSecretTemplate(
+        task,
+        KEY_FILE,
+        `{{ with secret ${call} }}{{ .Data.private_key }}{{ end }}\n`,
+      );
+      return { certFile: CERT_FILE, keyFile: KEY_FILE };
+    });
+  }
+
+  /** Read from a KV v2 secret through a template. */
+  public static vaultKv(options: VaultKvCertificateOptions): IngressCertificates {
+    return new IngressCertificates((task) => {
+      const certKey = options.certificateKey ?? 'certificate';
+      const keyKey = options.privateKeyKey ?? 'private_key';
+      options.vault.grantSecrets(task, { extraPaths: [options.path] });
+      const mount = options.vault.kvMountPath;
+      const path = `${mount}/data/${options.path.replace(/^\/+|\/+$/g, '')}`;
+      for (const [prop, text] of [
+        ['path', path],
+        ['certificateKey', certKey],
+        ['privateKeyKey', keyKey],
+      ]) {
+        checkTemplateText(task.where, `vaultKv ${prop}`, text);
+      }
+      const read = (key: string) =>
+        `{{ with secret ${JSON.stringify(path)} }}{{ index .Data.data ${JSON.stringify(key)} }}{{ end }}\n`;
+      addSecretTemplate(task, CERT_FILE, read(certKey));
+      addSecretTemplate(task, KEY_FILE, read(keyKey));
+      return { certFile: CERT_FILE, keyFile: KEY_FILE };
+    });
+  }
+
+  /** An ACME certificate resolver (Let's Encrypt by default), TLS-ALPN challenge on the TLS entry point. */
+  public static acme(options: AcmeCertificateOptions): IngressCertificates {
+    return new IngressCertificates(() => ({
+      resolver: {
+        name: 'acme',
+        acme: {
+          email: options.email,
+          caServer: options.caServer,
+          storage: options.storage ?? '/alloc/data/acme.json',
+          tlsChallenge: true,
+        },
+      },
+    }));
+  }
+
+  private constructor(private readonly setup: (task: Task) => CertificateSetup) {}
+
+  /**
+   * Adds what the source needs to the Traefik task and says where the files are.
+   * @internal
+   */
+  public _apply(task: Task): CertificateSetup {
+    return this.setup(task);
+  }
+}
+
+function addSecretTemplate(task: Task, destination: string, data: string): void {
+  task.addTemplate({
+    destination: destination.replace(/^\//, ''),
+    data,
+    perms: '0600',
+    changeMode: TemplateChangeMode.NOOP,
+    errorOnMissingKey: true,
+  });
+}
+
+/** Text written into a consul-template call: literal, without quotes or template delimiters. */
+function checkTemplateText(where: string, prop: string, text: string): void {
+  if (isToken(text) || /["\\`{}\n\r]/.test(text)) {
+    throw new ConfigError(
+      where,
+      prop,
+      text,
+      'It is written into a consul-template call, so it must be literal text without quotes, backslashes, backticks, braces or line breaks.',
+    );
+  }
+}
