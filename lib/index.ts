@@ -86,6 +86,7 @@ export {
 export { Capability, PolicyDocument, type PolicyRuleProps } from './vault/policy-document';
 export {
   type GrantSecretsOptions,
+  type SecretGrant,
   VaultNomadIntegration,
   type VaultNomadIntegrationProps,
 } from './vault/vault-nomad-integration';
@@ -231,6 +232,8 @@ export {
   type ExposeTcpOptions,
   type IngressClientConfigOptions,
   type IngressInsecureOptions,
+  type IngressRoute,
+  IngressRouteKind,
   ZeroTrustIngress,
   type ZeroTrustIngressProps,
 } from './ingress/zero-trust-ingress';

@@ -108,6 +108,36 @@ export interface IngressClientConfigOptions {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
+/** Kinds of ingress routes. */
+export enum IngressRouteKind {
+  /** An HTTP router (TLS terminated by Traefik). */
+  HTTP = 'http',
+  /** A TCP router by SNI (TLS terminated or passed through). */
+  TCP = 'tcp',
+}
+
+/** A route an ingress serves, as recorded by exposeHttp / exposeTcp. */
+export interface IngressRoute {
+  /** HTTP or TCP. */
+  readonly kind: IngressRouteKind;
+  /** The Traefik router name. */
+  readonly routerName: string;
+  /** The rule, in Traefik v3 syntax. */
+  readonly rule: string;
+  /** Host names the rule matches. */
+  readonly hosts: string[];
+  /** The entry point. */
+  readonly entryPoint: string;
+  /** The service receiving the traffic. */
+  readonly service: Service;
+  /** Whether Traefik reaches the service through Consul Connect. */
+  readonly connect: boolean;
+  /** Whether TLS is passed through to the backend (TCP only). */
+  readonly passthrough: boolean;
+  /** Whether the backend's certificate is not verified. */
+  readonly insecureSkipVerify: boolean;
+}
+
 /**
  * Traefik v3 on Nomad as the one door in. Exposing a service writes the Traefik tags on it (the
  * user never types a tag), with derived, unique router names and Traefik v3 rules; in the
@@ -131,6 +161,7 @@ export class ZeroTrustIngress extends Construct {
   private readonly routers = new Set<string>();
   private readonly rules = new Map<string, string>();
   private readonly routerCount = new Map<Service, number>();
+  private readonly routeList: IngressRoute[] = [];
 
   constructor(scope: Construct, id: string, props: ZeroTrustIngressProps) {
     super(scope, id);
@@ -180,6 +211,11 @@ export class ZeroTrustIngress extends Construct {
     ]) {
       Annotations.of(this).addWarning(`ZeroTrustIngress: ${choice}`);
     }
+  }
+
+  /** The routes exposed so far, in order. */
+  public get routes(): readonly IngressRoute[] {
+    return this.routeList;
   }
 
   /** The name Traefik registers under in Consul (Consul-Connect variant), the source of its intentions. */
@@ -238,6 +274,17 @@ export class ZeroTrustIngress extends Construct {
     });
     for (const tag of tags) service.addTag(tag);
     if (connect) this.binding.allow(mesh!);
+    this.routeList.push({
+      kind: IngressRouteKind.HTTP,
+      routerName: name,
+      rule: rule.expression,
+      hosts: rule.hosts,
+      entryPoint: this.binding.tlsEntryPoint,
+      service,
+      connect,
+      passthrough: false,
+      insecureSkipVerify: options.insecureSkipVerify ?? false,
+    });
   }
 
   /**
@@ -283,6 +330,22 @@ export class ZeroTrustIngress extends Construct {
     });
     for (const tag of tags) service.addTag(tag);
     if (connect) this.binding.allow(mesh!);
+    this.routeList.push({
+      kind: IngressRouteKind.TCP,
+      routerName: name,
+      rule: rule.expression,
+      hosts: rule.hosts,
+      entryPoint: this.binding.tlsEntryPoint,
+      service,
+      connect,
+      passthrough: options.passthrough ?? false,
+      insecureSkipVerify: false,
+    });
+  }
+
+  /** Whether this is the Consul-Connect variant. */
+  public get isConsulConnect(): boolean {
+    return this.binding.connect;
   }
 
   /**

@@ -91,6 +91,8 @@ export interface VaultModeBinding {
   readonly kvMountPath: string;
   /** The KV v2 data path of a job's own secrets. */
   secretsPath(namespace: string, jobName: string): string;
+  /** The policy paths each granted task's token may use, by task. */
+  readonly grantedPaths: Map<Task, string[]>;
   /** Lets a task read its job's secrets, the extra paths and rules; returns the policy names. */
   grant(task: Task, extraPaths: string[], extraRules: PolicyRuleProps[]): string[];
 }

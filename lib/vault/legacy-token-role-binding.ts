@@ -52,7 +52,10 @@ export class LegacyTokenRoleBinding implements VaultModeBinding {
   public readonly serverPolicy: VaultPolicy;
   public readonly tokenRole: TokenAuthBackendRole;
   public readonly serverToken: VaultToken;
-  private readonly grants = new Map<Task, { policy: VaultPolicy; paths: Set<string> }>();
+  private readonly grants = new Map<
+    Task,
+    { policy: VaultPolicy; paths: Set<string>; rules: string[] }
+  >();
 
   constructor(
     private readonly scope: Construct,
@@ -126,6 +129,20 @@ export class LegacyTokenRoleBinding implements VaultModeBinding {
     this.clientStanza = { address: context.vaultAddress };
   }
 
+  public get grantedPaths(): Map<Task, string[]> {
+    const out = new Map<Task, string[]>();
+    for (const [task, record] of this.grants) {
+      const own = this.secretsPath('', task.job.name);
+      out.set(task, [
+        own,
+        `${own}/*`,
+        ...[...record.paths].map((p) => `${this.kvMountPath}/data/${p}`),
+        ...record.rules,
+      ]);
+    }
+    return out;
+  }
+
   public secretsPath(_namespace: string, jobName: string): string {
     return `${this.kvMountPath}/data/${jobName}`;
   }
@@ -139,7 +156,7 @@ export class LegacyTokenRoleBinding implements VaultModeBinding {
         rules: [job, `${job}/*`].map((p) => this.readRule(p)),
         provider: this.context.vaultProvider,
       });
-      record = { policy, paths: new Set() };
+      record = { policy, paths: new Set(), rules: [] };
       this.grants.set(task, record);
       task.setVault({
         ...(task.vaultSettings ?? {}),
@@ -152,7 +169,10 @@ export class LegacyTokenRoleBinding implements VaultModeBinding {
       record.paths.add(path);
       record.policy.addRule(this.readRule(path));
     }
-    for (const rule of extraRules) record.policy.addRule(rule);
+    for (const rule of extraRules) {
+      record.policy.addRule(rule);
+      record.rules.push(rule.path);
+    }
     return [grantName('nomad-job', task)];
   }
 

@@ -46,6 +46,14 @@ export interface VaultNomadIntegrationProps {
   readonly nomadProvider?: TerraformProvider;
 }
 
+/** What one task was granted, as {@link VaultNomadIntegration.grants} lists it. */
+export interface SecretGrant {
+  /** The task. */
+  readonly task: Task;
+  /** Vault policy paths its token may use (KV v2 data paths, and paths of extra rules). */
+  readonly paths: string[];
+}
+
 /** Options of {@link VaultNomadIntegration.grantSecrets}. */
 export interface GrantSecretsOptions {
   /**
@@ -123,6 +131,14 @@ export class VaultNomadIntegration extends Construct {
     this.serverVaultStanza = stanzaText(this.binding.serverStanza);
     this.clientVaultStanza = stanzaText(this.binding.clientStanza);
     this.addOutputs(id);
+  }
+
+  /**
+   * What each granted task's token may read: its job's own KV path and below, the extra paths
+   * and the paths of extra rules, by task.
+   */
+  public get grants(): SecretGrant[] {
+    return [...this.binding.grantedPaths].map(([task, paths]) => ({ task, paths }));
   }
 
   /** Mount path of the KV v2 secrets engine grants point into. */

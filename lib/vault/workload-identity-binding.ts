@@ -66,7 +66,10 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
   private readonly audience: string[];
   private readonly tokenPeriodSeconds: number;
   private readonly extraTokenPolicies: string[];
-  private readonly grants = new Map<Task, { policy?: VaultPolicy; paths: Set<string> }>();
+  private readonly grants = new Map<
+    Task,
+    { policy?: VaultPolicy; paths: Set<string>; rules: string[] }
+  >();
 
   constructor(
     private readonly scope: Construct,
@@ -156,6 +159,20 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
     };
   }
 
+  public get grantedPaths(): Map<Task, string[]> {
+    const out = new Map<Task, string[]>();
+    for (const [task, record] of this.grants) {
+      const own = this.secretsPath(task.job.namespace, task.job.name);
+      out.set(task, [
+        own,
+        `${own}/*`,
+        ...[...record.paths].map((p) => `${this.kvMountPath}/data/${p}`),
+        ...record.rules,
+      ]);
+    }
+    return out;
+  }
+
   public secretsPath(namespace: string, jobName: string): string {
     return `${this.kvMountPath}/data/${namespace}/${jobName}`;
   }
@@ -163,7 +180,7 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
   public grant(task: Task, extraPaths: string[], extraRules: PolicyRuleProps[]): string[] {
     let record = this.grants.get(task);
     if (!record) {
-      record = { paths: new Set() };
+      record = { paths: new Set(), rules: [] };
       this.grants.set(task, record);
       task.setVault({ ...(task.vaultSettings ?? {}), role: this.roleName, policies: undefined });
     }
@@ -196,7 +213,10 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
         capabilities: [Capability.READ],
       });
     }
-    for (const rule of extraRules) record.policy!.addRule(rule);
+    for (const rule of extraRules) {
+      record.policy!.addRule(rule);
+      record.rules.push(rule.path);
+    }
     return record.policy ? [this.policyName, grantName(this.policyName, task)] : [this.policyName];
   }
 
