@@ -62,6 +62,7 @@ export {
 export {
   ArtifactMode,
   type ArtifactProps,
+  type FileTemplateOptions,
   LifecycleHook,
   type LifecycleProps,
   PropagationMode,
@@ -237,3 +238,6 @@ export {
   ZeroTrustIngress,
   type ZeroTrustIngressProps,
 } from './ingress/zero-trust-ingress';
+
+// Diagrams
+export { ZeroTrustDiagram } from './diagram/zero-trust-diagram';

@@ -1,12 +1,12 @@
-import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import {
-  JobType,
-  NomadAgentConfig,
+  IngressVariant,
   NomadJob,
   ServiceProvider,
   TaskDriver,
-  VolumeType,
+  VaultNomadIntegration,
+  ZeroTrustIngress,
 } from '../../lib';
 import { addProviders } from '../providers';
 
@@ -20,99 +20,43 @@ export interface TailscaleExampleProps {
 
 /**
  * Seed 000: Nomad clients on tailscale0, Traefik v3 as a system job reading Nomad-native
- * services, and HashiCups' nginx routed by service tags with a Tailscale certificate.
+ * services with the Tailscale certificate resolver, and HashiCups' front end routed on a node's
+ * own ts.net name. Vault is in workload-identity mode; Traefik reads its Nomad token from it.
  */
 export class TailscaleExample extends TerraformStack {
   constructor(scope: Construct, id: string, props: TailscaleExampleProps = {}) {
     super(scope, id);
-    addProviders(this);
+    addProviders(this, { vault: true });
     const server = props.nomadServer ?? '100.99.99.99';
     const machine = props.machineName ?? 'firefly-sub03.west-beta.ts.net';
-
-    const client = new NomadAgentConfig({
-      dataDir: '/opt/nomad/data',
-      bindAddr: '0.0.0.0',
-      client: {
-        servers: [server],
-        networkInterface: 'tailscale0',
-        hostVolumes: [
-          { name: 'tailscale-socket', path: '/run/tailscale/tailscaled.sock', readOnly: true },
-        ],
-      },
-    });
-    new TerraformOutput(this, 'nomad_client_config', {
-      description: 'Nomad client configuration for each Tailscale node (/etc/nomad.d/nomad.hcl)',
-      value: client.toTerraformString(),
+    const vaultAddr = new TerraformVariable(this, 'vault_addr_for_nomad', {
+      type: 'string',
+      default: 'https://vault.west-beta.ts.net:8200',
+      description: 'Vault address as the Nomad agents reach it',
     });
 
-    const traefik = new NomadJob(this, 'traefik', { type: JobType.SYSTEM });
-    traefik.addGroup('traefik', {
-      network: {
-        ports: [
-          { label: 'http', static: 80 },
-          { label: 'https', static: 443 },
-        ],
-      },
-      services: [
-        { name: 'traefik-http', provider: ServiceProvider.NOMAD, port: 'http' },
-        { name: 'traefik-https', provider: ServiceProvider.NOMAD, port: 'https' },
-      ],
-      volumes: [
-        {
-          name: 'tailscale-socket',
-          type: VolumeType.HOST,
-          readOnly: true,
-          source: 'tailscale-socket',
-        },
-      ],
-      tasks: {
-        server: {
-          driver: TaskDriver.docker({
-            image: 'traefik:v3.0',
-            ports: ['http', 'https'],
-            args: [
-              '--entrypoints.web.address=:${NOMAD_PORT_http}',
-              '--entrypoints.websecure.address=:${NOMAD_PORT_https}',
-              '--providers.nomad=true',
-              '--providers.nomad.exposedByDefault=false',
-              `--providers.nomad.endpoint.address=http://${server}:4646`,
-              '--certificatesresolvers.tailscaleresolver.tailscale=true',
-            ],
-          }),
-          volumeMounts: [
-            {
-              volume: 'tailscale-socket',
-              destination: '/var/run/tailscale/tailscaled.sock',
-              readOnly: true,
-            },
-          ],
-          resources: { cpuMhz: 100, memoryMb: 128 },
-        },
-      },
+    const vault = new VaultNomadIntegration(this, 'Vault', {
+      vaultAddress: vaultAddr.stringValue,
+      nomadAddress: `http://${server}:4646`,
     });
+    const ingress = new ZeroTrustIngress(this, 'Ingress', {
+      variant: IngressVariant.tailscale({
+        nomadAddress: `http://${server}:4646`,
+        nomadTokenFromVault: vault,
+      }),
+      datacenters: ['dc1'],
+    });
+    ingress.nomadClientConfig({ servers: [server] });
 
-    const hashicups = new NomadJob(this, 'hashicups');
-    hashicups.addGroup('nginx', {
-      network: { ports: [{ label: 'nginx', to: 80 }] },
-      tasks: {
-        nginx: {
-          driver: TaskDriver.docker({ image: 'nginx:1.27', ports: ['nginx'] }),
-          services: [
-            {
-              name: 'nginx',
-              provider: ServiceProvider.NOMAD,
-              port: 'nginx',
-              tags: [
-                'traefik.enable=true',
-                `traefik.http.routers.hashicups.rule=Host(\`${machine}\`)`,
-                'traefik.http.routers.hashicups.entrypoints=websecure',
-                'traefik.http.routers.hashicups.tls.certResolver=tailscaleresolver',
-              ],
-            },
-          ],
-        },
-      },
-    });
+    const hashicups = new NomadJob(this, 'hashicups', { datacenters: ['dc1'] });
+    const frontend = hashicups
+      .addGroup('nginx', { network: { ports: [{ label: 'nginx', to: 80 }] } })
+      .addTask('nginx', {
+        driver: TaskDriver.docker({ image: 'nginx:1.27.5', ports: ['nginx'] }),
+        services: [{ name: 'nginx', provider: ServiceProvider.NOMAD, port: 'nginx' }],
+        resources: { cpuMhz: 100, memoryMb: 64 },
+      });
+    ingress.exposeHttp(frontend.taskServices[0], { host: machine });
   }
 }
 

@@ -165,11 +165,19 @@ export function checkHttpUrl(where: string, prop: string, address: string): URL 
   return url;
 }
 
-/** Whether a URL is plain HTTP to a host other than loopback. */
+/**
+ * Whether a URL is plain HTTP to a host other than loopback or a Tailscale address
+ * (100.64.0.0/10 or a `*.ts.net` name, whose traffic WireGuard encrypts).
+ */
 export function isPlainHttpToRemote(url: URL): boolean {
-  const loopback =
-    url.hostname === 'localhost' ||
-    url.hostname === '[::1]' ||
-    /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
-  return url.protocol === 'http:' && !loopback;
+  const host = url.hostname;
+  const loopback = host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return url.protocol === 'http:' && !loopback && !isTailnetHost(host);
+}
+
+/** Whether a host is on a tailnet: 100.64.0.0/10 or a `*.ts.net` name. */
+export function isTailnetHost(host: string): boolean {
+  if (host.endsWith('.ts.net')) return true;
+  const m = /^100\.(\d+)\.\d+\.\d+$/.exec(host);
+  return m !== null && Number(m[1]) >= 64 && Number(m[1]) <= 127;
 }

@@ -53,7 +53,7 @@ export class TailscaleBinding implements IngressBinding {
   constructor(scope: Construct, context: IngressContext, options: TailscaleVariantOptions) {
     const where = context.where;
     const url = checkHttpUrl(where, 'tailscale nomadAddress', options.nomadAddress);
-    if (url && isPlainHttpToRemote(url) && !isTailnetHost(url.hostname)) {
+    if (url && isPlainHttpToRemote(url)) {
       Annotations.of(scope).addWarning(
         `tailscale nomadAddress ${options.nomadAddress} uses plain HTTP to a host outside the tailnet: Traefik's Nomad token would cross the network unencrypted. Use a Tailscale address or https.`,
       );
@@ -193,10 +193,4 @@ export class TailscaleBinding implements IngressBinding {
   public allow(): void {
     // Nomad-native services have no intentions.
   }
-}
-
-function isTailnetHost(host: string): boolean {
-  if (host.endsWith('.ts.net')) return true;
-  const m = /^100\.(\d+)\.\d+\.\d+$/.exec(host);
-  return m !== null && Number(m[1]) >= 64 && Number(m[1]) <= 127;
 }

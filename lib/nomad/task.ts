@@ -166,6 +166,16 @@ export interface TaskIdentityProps {
   readonly ttl?: string;
 }
 
+/** Options of {@link Task.addFile}. */
+export interface FileTemplateOptions {
+  /** Octal file permissions. @default "0644" */
+  readonly perms?: string;
+  /** What happens when the file changes. @default TemplateChangeMode.RESTART */
+  readonly changeMode?: TemplateChangeMode;
+  /** Signal for TemplateChangeMode.SIGNAL. @default - none */
+  readonly changeSignal?: string;
+}
+
 /** When a task runs relative to the main tasks. */
 export enum LifecycleHook {
   /** Before the main tasks start. */
@@ -357,6 +367,32 @@ export class Task {
         'Set both leftDelimiter and rightDelimiter, or neither.',
       );
     }
+  }
+
+  /**
+   * Adds a file with fixed content: unlike a template, nothing in the text is evaluated by
+   * consul-template (which would otherwise run any `{{ ... }}` in it, e.g. Consul's own
+   * go-sockaddr templates or a user value). The template's delimiters are chosen so the text
+   * cannot contain them.
+   */
+  public addFile(destination: string, text: string, options: FileTemplateOptions = {}): void {
+    let n = 0;
+    let left = '[[';
+    let right = ']]';
+    while (text.includes(left)) {
+      n++;
+      left = `[[file${n}:`;
+      right = `:file${n}]]`;
+    }
+    this.addTemplate({
+      destination,
+      data: text,
+      leftDelimiter: left,
+      rightDelimiter: right,
+      perms: options.perms,
+      changeMode: options.changeMode,
+      changeSignal: options.changeSignal,
+    });
   }
 
   /** Adds an artifact. */
