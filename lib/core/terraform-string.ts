@@ -5,9 +5,18 @@ import { splitTokens } from './tokens';
  * attribute (a name, a path, a rendered jobspec or policy) goes through it, so no text a user
  * types is ever evaluated by Terraform:
  *
- * - in literal text, `${` and `%{` become `$${` and `%%{`;
- * - a run of `$` right before a reference is written as the interpolation `${"$…"}`, because
- *   `$` followed by the reference's own `${` would read as the escape `$${`;
+ * - literal text is normalized to Unicode NFC, as Terraform normalizes every string literal of
+ *   its configuration: what is synthesized is what Terraform plans;
+ * - a `${` in literal text, with any `$` before it, is written as the interpolation of those
+ *   dollar signs followed by `{` (`${"$"}{`), which Terraform evaluates to the same text. The
+ *   usual escape `$${` is not used: cdktf reads a `${` in literal text as the start of an
+ *   expression and would then write the next reference without its own `${ }`;
+ * - `%{` becomes `%%{`;
+ * - a run of `$` right before a reference is written the same way (`${"$"}`), because `$`
+ *   followed by the reference's own `${` would read as the escape `$${`;
+ * - a carriage return is written as the interpolation `${"\r"}` (with any `$` before it):
+ *   after a raw carriage return not followed by a line feed, Terraform's template scanner
+ *   stops evaluating, so `${...}` after it would reach the provider as text;
  * - cdktf tokens (references to other resources, variables, functions) stay live.
  *
  * @internal
@@ -21,12 +30,15 @@ export function terraformString(text: string): string {
       out += fragment.text;
       continue;
     }
-    let literal = fragment.text.replace(/([$%])\{/g, '$1$1{');
+    let literal = fragment.text
+      .normalize('NFC')
+      .replace(/(\$+)\{/g, (_m, dollars: string) => `\${"${dollars}"}{`)
+      .replace(/%\{/g, '%%{');
     if (fragments[i + 1]?.isToken) {
       const dollars = /\$+$/.exec(literal);
       if (dollars) literal = `${literal.slice(0, dollars.index)}\${"${dollars[0]}"}`;
     }
-    out += literal;
+    out += literal.replace(/(\$*)\r/g, (_m, dollars: string) => `\${"${dollars}\\r"}`);
   }
   return out;
 }
@@ -37,5 +49,9 @@ export function terraformString(text: string): string {
  * @internal
  */
 export function unescapeTerraform(text: string): string {
-  return text.replace(/([$%])\1\{/g, '$1{');
+  return text.replace(
+    /\$\{"((?:\$|\\r)+)"\}|([$%])\2\{/g,
+    (_m, literal?: string, escaped?: string) =>
+      literal !== undefined ? literal.replace(/\\r/g, '\r') : `${escaped}{`,
+  );
 }

@@ -21,7 +21,11 @@ export function readableTerraform(text: string): string {
         out += text.slice(i);
         break;
       }
-      out += '${' + simplify(text.slice(i + 2, end)) + '}';
+      const expression = text.slice(i + 2, end);
+      // dollar signs and carriage returns written as an interpolation of themselves: literal text
+      out += /^"(?:\$|\\r)+"$/.test(expression)
+        ? expression.slice(1, -1).replace(/\\r/g, '\r')
+        : '${' + simplify(expression) + '}';
       i = end;
     } else {
       out += ch;

@@ -58,9 +58,9 @@ describe('ConsulNomadIntegration, workload identity: what `nomad setup consul` c
         selector: '"nomad_service" not in value',
       },
     ]);
-    // Terraform itself sees the escape, so it does not evaluate ${value...}
+    // Terraform evaluates only the interpolation of "$", so ${value...} stays text
     expect(values(result.resources('consul_acl_binding_rule'))[0].bind_name).toBe(
-      '$${value.nomad_service}',
+      '${"$"}{value.nomad_service}',
     );
   });
 

@@ -11,7 +11,9 @@ export interface TemplateScan {
 /**
  * Scans a Terraform string left to right the way Terraform's template scanner does: `$${` and
  * `%%{` are escapes for literal `${` and `%{`; any other `${` or `%{` opens a sequence that ends
- * at its matching `}` (braces inside quoted strings do not count).
+ * at its matching `}` (braces inside quoted strings do not count). An interpolation of a quoted
+ * run of dollar signs (`${"$$"}`, how the library writes dollars before `{`) evaluates to that
+ * literal text and is not reported as a sequence.
  */
 export function scanTerraformTemplate(text: string, placeholder = 'REF'): TemplateScan {
   let out = '';
@@ -22,6 +24,12 @@ export function scanTerraformTemplate(text: string, placeholder = 'REF'): Templa
     if ((ch === '$' || ch === '%') && text[i + 1] === ch && text[i + 2] === '{') {
       out += ch + '{';
       i += 2;
+    } else if (ch === '$' && /^\$\{"(?:\$|\\r)+"\}/.test(text.slice(i))) {
+      // the library writes literal dollar signs before a "{", and carriage returns, as an
+      // interpolation of themselves
+      const literal = /^\$\{"((?:\$|\\r)+)"\}/.exec(text.slice(i))!;
+      out += literal[1].replace(/\\r/g, '\r');
+      i += literal[0].length - 1;
     } else if ((ch === '$' || ch === '%') && text[i + 1] === '{') {
       const end = endOfSequence(text, i + 2);
       if (end === -1) unterminated = true;

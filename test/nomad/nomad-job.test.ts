@@ -97,7 +97,7 @@ describe('NomadJob', () => {
     ]);
     // (test-terraform/escaping.test.ts has Terraform evaluate such a wrapper on hostile values)
     expect(raw).toMatch(
-      /MOUNT = "path=\$\{[^\n]*jsonencode\(vault_mount\.kv\.path\)[^\n]*\}; literal=\$\$\$\{x\}"/,
+      /MOUNT = "path=\$\{[^\n]*jsonencode\(vault_mount\.kv\.path\)[^\n]*\}; literal=\$\{"\$\$"\}\{x\}"/,
     );
   });
 

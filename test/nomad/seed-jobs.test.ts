@@ -47,6 +47,7 @@ test('runtime interpolations reach Nomad as text, escaped once for HCL and once 
   // WHEN synthesized
   const [raw] = Object.values(rawJobspecs(stack));
 
-  // THEN HCL's $${ (a literal ${) is escaped again for Terraform as $$${
-  expect(raw).toContain('"http://$$${NOMAD_UPSTREAM_ADDR_count_api}"');
+  // THEN HCL's $${ (a literal ${) is written for Terraform as the interpolation of "$$"
+  // followed by "{", which Terraform evaluates back to $${
+  expect(raw).toContain('"http://${"$$"}{NOMAD_UPSTREAM_ADDR_count_api}"');
 });

@@ -9,6 +9,7 @@ import {
   VaultNomadIntegration,
   VaultPolicy,
 } from '../../lib';
+import { unescapeTerraform } from '../../lib/core/terraform-string';
 import { unescapedTemplateSequences } from '../hcl/terraform-scan';
 import { newStack, synthJson } from '../helpers';
 
@@ -88,7 +89,8 @@ describe('route 2: user text never reaches a provider attribute as a live expres
       json.resource.vault_jwt_auth_backend_role,
     ).find((r) => r.bound_claims);
     // THEN Terraform reads the claim as the job's literal name
-    expect(role?.bound_claims?.nomad_job_id).toBe('web-$${file("hostname")}');
+    expect(role?.bound_claims?.nomad_job_id).toBe('web-${"$"}{file("hostname")}');
+    expect(unescapeTerraform(role!.bound_claims!.nomad_job_id)).toBe('web-${file("hostname")}');
     expect(liveUserText(json)).toEqual([]);
   });
 

@@ -34,6 +34,9 @@ type result struct {
 	OK       bool     `json:"ok"`
 	Errors   []string `json:"errors"`
 	Warnings []string `json:"warnings"`
+	// Job is the job as Nomad's parser read it (before conversion and defaults), so tests can
+	// compare every string with what went in.
+	Job any `json:"job,omitempty"`
 }
 
 func check(path string) result {
@@ -53,6 +56,7 @@ func check(path string) result {
 		res.Errors = append(res.Errors, "parse: "+err.Error())
 		return res
 	}
+	res.Job = apiJob
 	job := agent.ApiJobToStructJob(apiJob)
 	job.Canonicalize()
 	if vErr := job.Validate(); vErr != nil {

@@ -1,0 +1,460 @@
+import { spawnSync } from 'child_process';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Lazy, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import fc from 'fast-check';
+import {
+  Capability,
+  ConsulAgentConfig,
+  Job,
+  NomadAgentConfig,
+  PolicyDocument,
+  ServiceProvider,
+  TaskDriver,
+} from '../lib';
+import { terraformString } from '../lib/core/terraform-string';
+import { readConsulAgentConfigs, readNomadAgentConfigs, readVaultPolicies } from './readers';
+import { terraform, validateJobspecs } from './support';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/**
+ * Every string prop of the documents the library renders, hostile text included, given as a
+ * literal, as a Terraform reference, or as two references side by side, goes through real
+ * Terraform and then through the reader of each document: Nomad's jobspec parser, Vault's
+ * policy parser, Nomad's and Consul's agent-configuration readers. Each must read back exactly
+ * the text that went in (jobspecs: its NFC form, as HCL2 normalizes literals), and Terraform
+ * must evaluate no text as an expression. PROPERTY_RUNS_TF sets the number of cases (.ci/run
+ * runs the full count).
+ */
+const RUNS = Number(process.env.PROPERTY_RUNS_TF ?? 40);
+const SEED = Number(process.env.PROPERTY_SEED ?? 20261123);
+
+const PIECES = [
+  '${',
+  '$${',
+  '$$${',
+  '%{',
+  '%%{',
+  '}',
+  '{',
+  '$',
+  '%',
+  '"',
+  '\\',
+  '\\"',
+  '\\n',
+  '\n',
+  '\r',
+  '\t',
+  '\u0001',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u2028',
+  'é',
+  'e\u0301',
+  '😀',
+  '`',
+  '#',
+  '//',
+  '/*',
+  '=',
+  ' ',
+  '${NOMAD_PORT_http}',
+  '%{ if true }x%{ endif }',
+  '{{ env "X" }}',
+  'EOT',
+  '\nEOT\n',
+  '\\u0024',
+];
+
+/** Text of valid Unicode (a lone surrogate has no UTF-8 form any reader could get). */
+const text = fc
+  .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: 'grapheme', maxLength: 5 })), {
+    maxLength: 6,
+  })
+  .map((parts) => parts.join(''));
+
+type Mode = 'literal' | 'reference' | 'adjacent';
+const mode = fc.constantFrom<Mode>('literal', 'reference', 'adjacent');
+
+interface Case {
+  readonly values: Record<string, string>;
+  readonly modes: Record<string, Mode>;
+}
+
+const FIELDS = [
+  'job',
+  'group',
+  'task',
+  'envKey',
+  'envValue',
+  'metaKey',
+  'metaValue',
+  'tag',
+  'arg',
+  'data',
+  'policyPath',
+  'paramKey',
+  'paramValue',
+  'agentDatacenter',
+  'agentDir',
+  'agentMetaKey',
+  'agentMetaValue',
+  'agentInterface',
+  'agentPool',
+  'volumeName',
+  'volumePath',
+  'tlsFile',
+  'consulToken',
+  'consulName',
+  'cDatacenter',
+  'cDir',
+  'cJoin',
+  'cBind',
+  'cVaultAddress',
+  'cVaultToken',
+  'cRootPath',
+  'cTlsFile',
+  'attribute',
+];
+
+/** Fields whose value must be known at synthesis (checked by the library): literals only. */
+const LITERAL_ONLY = new Set([
+  'job',
+  'group',
+  'task',
+  'envKey',
+  'metaKey',
+  'agentMetaKey',
+  'paramKey',
+  'policyPath',
+  'volumeName',
+]);
+
+function caseArbitrary(): fc.Arbitrary<Case> {
+  const record: Record<string, fc.Arbitrary<string>> = {};
+  const modes: Record<string, fc.Arbitrary<Mode>> = {};
+  for (const f of FIELDS) {
+    record[f] = text;
+    modes[f] = LITERAL_ONLY.has(f) ? fc.constant<Mode>('literal') : mode;
+  }
+  return fc.record({ values: fc.record(record), modes: fc.record(modes) }).map((c) => ({
+    values: fixUp(c.values),
+    modes: c.modes,
+  }));
+}
+
+/** Makes values legal where the upstream product restricts them (names, policy paths). */
+function fixUp(v: Record<string, string>): Record<string, string> {
+  const nonEmpty = (s: string, prefix: string) => `${prefix}${s}`;
+  return {
+    ...v,
+    job: nonEmpty(v.job.replace(/[ \0]/g, '_'), 'j'),
+    group: nonEmpty(v.group.replace(/\0/g, '_'), 'g'),
+    task: nonEmpty(v.task.replace(/[/\\\0]/g, '_'), 't'),
+    envKey: nonEmpty(v.envKey.replace(/\0/g, '_'), 'E'),
+    metaKey: nonEmpty(v.metaKey, 'm'),
+    agentMetaKey: nonEmpty(v.agentMetaKey, 'k'),
+    // Vault: '*' only at the end, '+' a wildcard, '{{' identity templating, leading '/' dropped
+    policyPath: `p/${v.policyPath.replace(/[*+]/g, '_').replace(/\{\{|\}\}/g, '__')}`,
+    paramKey: nonEmpty(v.paramKey.replace(/\*/g, '_').toLowerCase(), 'q'),
+    volumeName: nonEmpty(v.volumeName, 'v'),
+  };
+}
+
+describe('hostile text survives real Terraform and every reader', () => {
+  const cases = fc.sample(caseArbitrary(), { numRuns: RUNS, seed: SEED });
+  const stack = new TerraformStack(Testing.app() as App, 'property');
+  const given = (i: number, field: string, c: Case): string => {
+    const value = c.values[field];
+    switch (c.modes[field]) {
+      case 'literal':
+        return value;
+      case 'reference':
+        return new TerraformVariable(stack, `v${i}_${field}`, { type: 'string', default: value })
+          .stringValue;
+      default: {
+        const points = Array.from(value);
+        const cut = Math.floor(points.length / 2);
+        const a = new TerraformVariable(stack, `v${i}_${field}_a`, {
+          type: 'string',
+          default: points.slice(0, cut).join(''),
+        });
+        const b = new TerraformVariable(stack, `v${i}_${field}_b`, {
+          type: 'string',
+          default: points.slice(cut).join(''),
+        });
+        return `${a.stringValue}${b.stringValue}`;
+      }
+    }
+  };
+
+  cases.forEach((c, i) => {
+    const seen = new Map<string, string>();
+    const v = (field: string) => {
+      if (!seen.has(field)) seen.set(field, given(i, field, c));
+      return seen.get(field)!;
+    };
+    const job = new Job(v('job'), { meta: { [v('metaKey')]: v('metaValue') } });
+    job.addGroup(v('group'), { network: { ports: [{ label: 'http' }] } }).addTask(v('task'), {
+      driver: TaskDriver.docker({ image: 'nginx:1.27', args: [v('arg')] }),
+      env: { [v('envKey')]: v('envValue') },
+      templates: [{ destination: 'local/a', data: v('data') }],
+      services: [{ name: 'web', port: 'http', tags: [v('tag')], provider: ServiceProvider.NOMAD }],
+    });
+    const policy = new PolicyDocument([
+      {
+        path: v('policyPath'),
+        capabilities: [Capability.READ],
+        allowedParameters: { [v('paramKey')]: [v('paramValue')] },
+      },
+    ]);
+    const nomad = new NomadAgentConfig({
+      datacenter: v('agentDatacenter'),
+      dataDir: `/${v('agentDir')}`,
+      client: {
+        networkInterface: v('agentInterface'),
+        nodePool: v('agentPool'),
+        meta: { [v('agentMetaKey')]: v('agentMetaValue') },
+        hostVolumes: [{ name: v('volumeName'), path: v('volumePath') }],
+      },
+      tls: { caFile: v('tlsFile'), certFile: v('tlsFile'), keyFile: v('tlsFile') },
+      consul: { token: v('consulToken'), clientServiceName: v('consulName') },
+    });
+    const consul = new ConsulAgentConfig({
+      datacenter: v('cDatacenter'),
+      dataDir: v('cDir'),
+      retryJoin: [v('cJoin')],
+      bindAddr: v('cBind'),
+      connect: {
+        vaultCa: {
+          address: v('cVaultAddress'),
+          token: v('cVaultToken'),
+          rootPkiPath: v('cRootPath'),
+          intermediatePkiPath: 'int',
+        },
+      },
+      tls: { caFile: v('cTlsFile'), certFile: v('cTlsFile'), keyFile: v('cTlsFile') },
+    });
+    const out = (name: string, produce: () => string) =>
+      new TerraformOutput(stack, `${name}_${i}`, {
+        value: Lazy.stringValue({ produce }),
+        sensitive: true,
+      });
+    out('job', () => terraformString(job.render()));
+    out('policy', () => terraformString(policy.render()));
+    out('nomad', () => nomad.toTerraformString());
+    out('consul', () => consul.toTerraformString());
+    const attribute = v('attribute');
+    out('attribute', () => terraformString(attribute));
+  });
+
+  let planned: Record<string, string>;
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-property-'));
+    writeFileSync(join(dir, 'cdk.tf.json'), Testing.synth(stack));
+    if (process.env.PROPERTY_DEBUG)
+      writeFileSync(`${process.env.PROPERTY_DEBUG}.tf.json`, Testing.synth(stack));
+    for (const args of [
+      ['init', '-input=false'],
+      ['plan', '-input=false', '-out=plan'],
+    ]) {
+      const run = terraform(dir, args);
+      if (run.status !== 0) throw new Error(`terraform ${args[0]} failed:\n${run.output}`);
+    }
+    // `terraform show` of many cases prints more than the default 1 MB buffer of spawnSync
+    const show = spawnSync('terraform', ['show', '-json', 'plan'], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 512 * 1024 * 1024,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1' },
+    });
+    if (show.status !== 0) throw new Error(`terraform show failed:\n${show.stderr}`);
+    const outputs = JSON.parse(show.stdout).planned_values.outputs;
+    planned = Object.fromEntries(Object.entries<any>(outputs).map(([k, o]) => [k, o.value]));
+  });
+
+  const NFC = (s: string) => s.normalize('NFC');
+  /**
+   * What the reader of an HCL v1 document or a provider attribute gets: Terraform normalizes
+   * every string literal of its configuration to NFC, variable defaults included, so both the
+   * literals and the references of these cases arrive normalized.
+   */
+  const asPlanned = (c: Case, field: string) => NFC(c.values[field]);
+
+  test(`${RUNS} jobspecs: Nomad's parser reads every string back`, () => {
+    // in batches: tools/nomad-validate prints each parsed job, and the runner buffers 1 MB
+    const verdicts: Record<string, unknown> = {};
+    for (let from = 0; from < cases.length; from += 50) {
+      const batch = cases.slice(from, from + 50).map((_, k) => `job_${from + k}`);
+      Object.assign(
+        verdicts,
+        validateJobspecs(Object.fromEntries(batch.map((n) => [n, planned[n]]))),
+      );
+    }
+    const mismatches: unknown[] = [];
+    cases.forEach((c, i) => {
+      const verdict = verdicts[`job_${i}`] as any;
+      const parseErrors = verdict.errors.filter((e: string) => e.startsWith('parse:'));
+      const job = verdict.job;
+      const group = job?.TaskGroups?.[0];
+      const task = group?.Tasks?.[0];
+      const got = {
+        parseErrors,
+        job: job?.ID,
+        group: group?.Name,
+        task: task?.Name,
+        env: task?.Env,
+        meta: job?.Meta,
+        arg: task?.Config?.args,
+        data: task?.Templates?.[0]?.EmbeddedTmpl,
+        tags: task?.Services?.[0]?.Tags,
+      };
+      const v = c.values;
+      const want = {
+        parseErrors: [],
+        job: NFC(v.job),
+        group: NFC(v.group),
+        task: NFC(v.task),
+        env: { [NFC(v.envKey)]: NFC(v.envValue) },
+        meta: { [NFC(v.metaKey)]: NFC(v.metaValue) },
+        arg: [NFC(v.arg)],
+        data: NFC(v.data),
+        tags: [NFC(v.tag)],
+      };
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        mismatches.push(...differences(i, got, want));
+    });
+    expect(mismatches).toEqual([]);
+  });
+
+  test(`${RUNS} policies: Vault's parser reads every path and parameter back`, () => {
+    const verdicts = readVaultPolicies(
+      Object.fromEntries(cases.map((_, i) => [`policy_${i}`, planned[`policy_${i}`]])),
+    );
+    const mismatches: unknown[] = [];
+    cases.forEach((c, i) => {
+      const verdict = verdicts[`policy_${i}`];
+      const got = {
+        ok: verdict.ok,
+        error: verdict.error,
+        paths: verdict.paths.map((p) => [
+          p.path,
+          p.capabilities,
+          Object.fromEntries(
+            Object.entries(p.allowed_parameters ?? {}).map(([k, x]) => [k.toLowerCase(), x]),
+          ),
+        ]),
+      };
+      const want = {
+        ok: true,
+        error: '',
+        paths: [
+          [
+            asPlanned(c, 'policyPath'),
+            ['read'],
+            { [asPlanned(c, 'paramKey').toLowerCase()]: [asPlanned(c, 'paramValue')] },
+          ],
+        ],
+      };
+      mismatches.push(...differences(i, got, want));
+    });
+    expect(mismatches).toEqual([]);
+  });
+
+  test(`${RUNS} Nomad agent configurations: the agent's loader reads every value back`, () => {
+    const verdicts = readNomadAgentConfigs(
+      Object.fromEntries(cases.map((_, i) => [`nomad_${i}`, planned[`nomad_${i}`]])),
+    );
+    const mismatches: unknown[] = [];
+    cases.forEach((c, i) => {
+      const verdict = verdicts[`nomad_${i}`];
+      const config = verdict.config;
+      const got = {
+        parsed: verdict.parsed,
+        datacenter: config?.datacenter,
+        dataDir: config?.data_dir,
+        iface: config?.client.network_interface,
+        pool: config?.client.node_pool,
+        meta: config?.client.meta,
+        volume: config?.client.host_volumes.map((h) => [h.name, h.path]),
+        tls: config?.tls && [config.tls.ca_file, config.tls.cert_file, config.tls.key_file],
+        consul: config?.consuls.map((x) => [x.token, x.client_service_name]),
+      };
+      const want = {
+        parsed: true,
+        datacenter: asPlanned(c, 'agentDatacenter'),
+        dataDir: `/${asPlanned(c, 'agentDir')}`,
+        iface: asPlanned(c, 'agentInterface'),
+        pool: asPlanned(c, 'agentPool'),
+        meta: { [asPlanned(c, 'agentMetaKey')]: asPlanned(c, 'agentMetaValue') },
+        volume: [[asPlanned(c, 'volumeName'), asPlanned(c, 'volumePath')]],
+        tls: [asPlanned(c, 'tlsFile'), asPlanned(c, 'tlsFile'), asPlanned(c, 'tlsFile')],
+        consul: [[asPlanned(c, 'consulToken'), asPlanned(c, 'consulName')]],
+      };
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        mismatches.push({ case: i, got, want, errors: verdict.errors });
+    });
+    expect(mismatches).toEqual([]);
+  });
+
+  test(`${RUNS} Consul agent configurations: Consul's reader reads every value back`, () => {
+    const verdicts = readConsulAgentConfigs(
+      Object.fromEntries(cases.map((_, i) => [`consul_${i}.hcl`, planned[`consul_${i}`]])),
+    );
+    const mismatches: unknown[] = [];
+    cases.forEach((c, i) => {
+      const verdict = verdicts[`consul_${i}.hcl`];
+      const config = verdict.config as any;
+      const ca = config?.connect?.ca_config;
+      const got = {
+        ok: verdict.ok,
+        datacenter: config?.datacenter,
+        dataDir: config?.data_dir,
+        join: config?.retry_join,
+        bind: config?.bind_addr,
+        ca: ca && [ca.address, ca.token, ca.root_pki_path],
+        tls: config?.tls?.defaults && [config.tls.defaults.ca_file, config.tls.defaults.cert_file],
+      };
+      const want = {
+        ok: true,
+        datacenter: asPlanned(c, 'cDatacenter'),
+        dataDir: asPlanned(c, 'cDir'),
+        join: [asPlanned(c, 'cJoin')],
+        bind: asPlanned(c, 'cBind'),
+        ca: [asPlanned(c, 'cVaultAddress'), asPlanned(c, 'cVaultToken'), asPlanned(c, 'cRootPath')],
+        tls: [asPlanned(c, 'cTlsFile'), asPlanned(c, 'cTlsFile')],
+      };
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        mismatches.push({ case: i, got, want, error: verdict.error });
+    });
+    expect(mismatches).toEqual([]);
+  });
+
+  test(`${RUNS} provider attributes: Terraform evaluates none of the text`, () => {
+    const mismatches = cases
+      .map((c, i) => ({ i, got: planned[`attribute_${i}`], want: asPlanned(c, 'attribute') }))
+      .filter((m) => m.got !== m.want);
+    expect(mismatches).toEqual([]);
+  });
+});
+
+/** The fields of `got` that differ from `want`, each with both values. */
+function differences(
+  i: number,
+  got: Record<string, unknown>,
+  want: Record<string, unknown>,
+): unknown[] {
+  if (process.env.PROPERTY_DEBUG) {
+    require('fs').appendFileSync(
+      process.env.PROPERTY_DEBUG,
+      JSON.stringify({ i, got, want }) + '\n',
+    );
+  }
+  return Object.keys(want)
+    .filter((k) => JSON.stringify(got[k]) !== JSON.stringify(want[k]))
+    .map((k) => ({ case: i, field: k, got: got[k], want: want[k] }));
+}
