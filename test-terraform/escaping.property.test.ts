@@ -449,10 +449,7 @@ function differences(
   want: Record<string, unknown>,
 ): unknown[] {
   if (process.env.PROPERTY_DEBUG) {
-    require('fs').appendFileSync(
-      process.env.PROPERTY_DEBUG,
-      JSON.stringify({ i, got, want }) + '\n',
-    );
+    appendFileSync(process.env.PROPERTY_DEBUG, JSON.stringify({ i, got, want }) + '\n');
   }
   return Object.keys(want)
     .filter((k) => JSON.stringify(got[k]) !== JSON.stringify(want[k]))
