@@ -241,3 +241,13 @@ export {
 
 // Diagrams
 export { ZeroTrustDiagram } from './diagram/zero-trust-diagram';
+
+// Zero-trust checks
+export {
+  FindingSeverity,
+  type ZeroTrustFinding,
+  type ZeroTrustSuppression,
+} from './checks/findings';
+export { ZeroTrustReport } from './checks/report';
+export { type ZeroTrustRule } from './checks/rules';
+export { ZeroTrustChecks, type ZeroTrustChecksProps } from './checks/zero-trust-checks';

@@ -137,8 +137,9 @@ export function credentialsIn(
 }
 
 /**
- * Checks an address of Vault, Nomad or a JWKS endpoint: credentials in it, and plain HTTP to a
- * host off the machine and off the tailnet. Tokens and runtime variables are not checked.
+ * Checks an address of Vault, Nomad or a JWKS endpoint: credentials in it (unless the text it
+ * comes from is scanned for them anyway), and plain HTTP to a host off the machine and off the
+ * tailnet. Tokens and runtime variables are not checked.
  */
 export function address(
   a: Analysis,
@@ -147,9 +148,10 @@ export function address(
   prop: string,
   value: unknown,
   kind: string,
+  credentials = true,
 ): void {
   if (!isLiteral(value)) return;
-  credentialsIn(a, construct, where, prop, value);
+  if (credentials) credentialsIn(a, construct, where, prop, value);
   if (isPlainHttpAddress(value)) {
     a.emit({
       construct,

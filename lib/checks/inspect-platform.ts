@@ -26,7 +26,7 @@ import { address, credentialsIn, inspectAgentDocument } from './inspect-jobs';
 import { connectTraefiks, isIngressRoute } from './inspect-traefik';
 import { blocksOf, hclToJson, HclReadError, readHcl } from './jobspec-reader';
 import { strings } from './job-view';
-import { findSecret, isLiteral } from './text-scan';
+import { findSecret, isLiteral, mask } from './text-scan';
 
 /**
  * Rules on the mesh (default deny, upstreams and their intentions, ingress routes), Vault
@@ -427,15 +427,13 @@ function literalSecret(
   where: string,
   prop: string,
   value: string,
-) {
+): void {
   a.emit({
     construct,
     ruleId: 'ZT-SECRET-001',
     location: where,
     prop,
-    value: JSON.stringify(
-      `${value.slice(0, Math.min(4, Math.floor(value.length / 4)))}… (${value.length} characters, masked)`,
-    ),
+    value: JSON.stringify(mask(value)),
     detail: 'A token is written as a literal into the agent configuration.',
     fix: 'Pass a reference (a sensitive Terraform variable or resource attribute) instead of the literal, or use workload identity, which needs no token in the file.',
   });

@@ -3,7 +3,6 @@ import { Analysis, described, TraefikView } from './analysis';
 import { address } from './inspect-jobs';
 import { GroupView, JobView, TaskView } from './job-view';
 import { isTraefikFile, readTraefikFile, TraefikSettings, truthy } from './traefik-config';
-import { findSecretInVariable, isLiteral } from './text-scan';
 
 /**
  * Finds every Traefik of the app: each ZeroTrustIngress (read from its typed static and dynamic
@@ -85,24 +84,11 @@ export function inspectTraefiks(a: Analysis): void {
         a,
         traefik.construct,
         traefik.location,
-        propOf(traefik, nomad.key),
+        propOf(traefik, nomad.key, nomad.source),
         nomad.value,
         'Nomad',
+        false,
       );
-    }
-    for (const setting of traefik.settings.all) {
-      if (!/(?:^|\.)(?:token|password)$/i.test(setting.key) || !isLiteral(setting.value)) continue;
-      const secret = findSecretInVariable('TOKEN', setting.value);
-      if (!secret) continue;
-      a.emit({
-        construct: traefik.construct,
-        ruleId: 'ZT-SECRET-001',
-        location: traefik.location,
-        prop: propOf(traefik, setting.key, setting.source),
-        value: JSON.stringify(secret.masked),
-        detail: 'The token is written into Traefik’s configuration.',
-        fix: 'Give Traefik the token through its environment (NOMAD_TOKEN, CONSUL_HTTP_TOKEN) from a Vault template instead.',
-      });
     }
   }
 }

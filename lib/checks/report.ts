@@ -17,8 +17,18 @@ export class ZeroTrustReport {
   /** The suppressions declared under the inspected scopes, with how many findings each silenced. */
   public readonly suppressions: ZeroTrustSuppression[];
 
-  /** @internal */
-  constructor(findings: ZeroTrustFinding[], suppressions: ZeroTrustSuppression[]) {
+  /**
+   * A report of these findings and suppressions, sorted.
+   * @internal
+   */
+  public static _create(
+    findings: ZeroTrustFinding[],
+    suppressions: ZeroTrustSuppression[],
+  ): ZeroTrustReport {
+    return new ZeroTrustReport(findings, suppressions);
+  }
+
+  private constructor(findings: ZeroTrustFinding[], suppressions: ZeroTrustSuppression[]) {
     this.findings = [...findings].sort(compareFindings);
     this.suppressions = [...suppressions].sort(
       (a, b) => compare(a.constructPath, b.constructPath) || compare(a.ruleId, b.ruleId),

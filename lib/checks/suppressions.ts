@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { ConfigError, describe } from '../core/errors';
+import { ConfigError } from '../core/errors';
 import { ruleById } from './rules';
 
 /**
@@ -24,7 +24,7 @@ export function addSuppression(construct: IConstruct, ruleId: string, reason: st
     throw new ConfigError(
       'ZeroTrustChecks.suppress',
       'construct',
-      describe(construct),
+      String(construct),
       'Give the construct whose findings (and its children’s) the suppression covers.',
     );
   }

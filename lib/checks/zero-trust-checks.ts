@@ -1,7 +1,7 @@
 import { Annotations, IAspect } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ConsulAgentConfig } from '../consul/consul-agent-config';
-import { ConfigError, describe } from '../core/errors';
+import { ConfigError } from '../core/errors';
 import { NomadAgentConfig } from '../nomad/agent-config';
 import { Analysis } from './analysis';
 import { FindingSeverity, ZeroTrustFinding, ZeroTrustSuppression } from './findings';
@@ -41,7 +41,10 @@ const REGISTERED = new WeakMap<IConstruct, AgentConfig[]>();
  *
  * The checks run once per scope the aspect is added to, the first time the aspect visits it
  * (cdktf invokes aspects when it synthesizes), over everything in that scope; services,
- * intentions, jobs and ports of the whole app count as context.
+ * intentions, jobs and ports of the whole app count as context. Add it to each stack: cdktf
+ * 0.21 does not run aspects added to the App.
+ *
+ * @see docs/zero-trust-checks.md for the rules, severities and what the checks read
  */
 export class ZeroTrustChecks implements IAspect {
   /**
@@ -62,20 +65,20 @@ export class ZeroTrustChecks implements IAspect {
       throw new ConfigError(
         scope?.node?.path ?? 'ZeroTrustChecks',
         'registerConsulAgentConfig config',
-        describe(String(config)),
+        describeHandle(config),
         'Give a ConsulAgentConfig.',
       );
     }
     register(scope, config);
   }
 
-  /** Lets the checks see a Nomad agent configuration; see {@link registerConsulAgentConfig}. */
+  /** Lets the checks see a Nomad agent configuration; see {@link ZeroTrustChecks.registerConsulAgentConfig}. */
   public static registerNomadAgentConfig(scope: IConstruct, config: NomadAgentConfig): void {
     if (!(config instanceof NomadAgentConfig)) {
       throw new ConfigError(
         scope?.node?.path ?? 'ZeroTrustChecks',
         'registerNomadAgentConfig config',
-        describe(String(config)),
+        describeHandle(config),
         'Give a NomadAgentConfig.',
       );
     }
@@ -109,7 +112,7 @@ export class ZeroTrustChecks implements IAspect {
     inspectJobs(analysis);
     inspectTraefiks(analysis);
     inspectPlatform(analysis, registeredConfigs(analysis.all));
-    const found = new ZeroTrustReport(analysis.findings, []).findings;
+    const found = ZeroTrustReport._create(analysis.findings, []).findings;
     this.findings.push(...found);
     if (!this.annotate) return;
     for (const finding of found) {
@@ -138,7 +141,7 @@ export class ZeroTrustChecks implements IAspect {
         ).length,
       })),
     );
-    return new ZeroTrustReport(this.findings, suppressions);
+    return ZeroTrustReport._create(this.findings, suppressions);
   }
 }
 
@@ -147,7 +150,7 @@ function register(scope: IConstruct, config: AgentConfig): void {
     throw new ConfigError(
       'ZeroTrustChecks',
       'scope',
-      describe(String(scope)),
+      describeHandle(scope),
       'Give the construct the configuration belongs to; findings are reported on it.',
     );
   }
@@ -163,4 +166,9 @@ function registeredConfigs(constructs: readonly IConstruct[]): Map<IConstruct, A
     if (configs) out.set(construct, configs);
   }
   return out;
+}
+
+function describeHandle(value: unknown): string {
+  const name = (value as { constructor?: { name?: string } } | undefined)?.constructor?.name;
+  return value === undefined || value === null || name === undefined ? String(value) : `a ${name}`;
 }

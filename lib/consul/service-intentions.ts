@@ -2,7 +2,7 @@ import { ConfigEntryServiceIntentions } from '@cdktf/provider-consul/lib/config-
 import { Lazy, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkOneOf, isToken } from '../core/checks';
-import { ConfigError } from '../core/errors';
+import { ConfigError, problem } from '../core/errors';
 import { terraformString } from '../core/terraform-string';
 import { checkServiceName } from '../nomad/names';
 
@@ -76,7 +76,12 @@ export class ServiceIntentions extends Construct {
       validate: () =>
         this.sources.size === 0
           ? [
-              `${this.node.path}: the intentions of ${JSON.stringify(this.destination)} have no source. Add one with addSource.`,
+              problem(
+                this.node.path,
+                'sources',
+                [],
+                `The intentions of ${JSON.stringify(this.destination)} name no source; add one with addSource.`,
+              ),
             ]
           : [],
     });

@@ -176,15 +176,15 @@ export class ZeroTrustIngress extends Construct {
       );
     }
     const image = props.image ?? DEFAULT_TRAEFIK_IMAGE;
-    if (
-      !isToken(image) &&
-      !/(?::[A-Za-z0-9_.-]+|@sha256:[a-f0-9]{64})$/.test(image.replace(/^[^/]*:\d+\//, ''))
-    ) {
+    const pinned = /(?::[A-Za-z0-9_.-]+|@sha256:[a-f0-9]{64})$/.test(
+      image.replace(/^[^/]*:\d+\//, ''),
+    );
+    if (!isToken(image) && (!pinned || image.endsWith(':latest'))) {
       throw new ConfigError(
         where,
         'image',
         image,
-        `Pin the image to a tag or digest, e.g. "${DEFAULT_TRAEFIK_IMAGE}".`,
+        `Pin the image to a release tag or digest (not "latest"), e.g. "${DEFAULT_TRAEFIK_IMAGE}".`,
       );
     }
     const insecure = props.insecure ?? {};

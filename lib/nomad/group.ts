@@ -420,7 +420,9 @@ export class TaskGroup {
       }
     }
     if (this.taskList.length === 0) {
-      errors.push(`${this.where}: the group has no tasks. Add one with addTask.`);
+      errors.push(
+        problem(this.where, 'tasks', [], 'The group has no tasks; add one with addTask.'),
+      );
     }
     errors.push(...checkRuntimeVariables(this, jobMeta));
     return errors;

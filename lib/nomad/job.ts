@@ -1,5 +1,5 @@
 import { checkInteger, checkOneOf } from '../core/checks';
-import { ConfigError, listNames } from '../core/errors';
+import { ConfigError, listNames, problem } from '../core/errors';
 import { HclDialect } from '../hcl/dialect';
 import { HclBody } from '../hcl/writer';
 import { TaskGroup, TaskGroupProps } from './group';
@@ -162,7 +162,9 @@ export class Job {
    */
   public _validate(): string[] {
     if (this.groupList.length === 0) {
-      return [`${this.where}: the job has no task groups. Add one with addGroup.`];
+      return [
+        problem(this.where, 'groups', [], 'The job has no task groups; add one with addGroup.'),
+      ];
     }
     const jobMeta = Object.keys(this.props.meta ?? {});
     const errors = this.groupList.flatMap((g) => g._validate(jobMeta));

@@ -1,5 +1,5 @@
 import { isToken } from '../core/checks';
-import { ConfigError } from '../core/errors';
+import { ConfigError, problem } from '../core/errors';
 import { HclDialect } from '../hcl/dialect';
 import { HclBody } from '../hcl/writer';
 
@@ -133,7 +133,14 @@ export class PolicyDocument {
    */
   public _validate(): string[] {
     return this.rules.length === 0
-      ? [`${this.where}: the policy has no path rules. Add at least one with addRule.`]
+      ? [
+          problem(
+            this.where,
+            'rules',
+            [],
+            'The policy has no path rules; add at least one with addRule.',
+          ),
+        ]
       : [];
   }
 

@@ -109,8 +109,8 @@ describe('the report', () => {
     const b = finding('s/a', FindingSeverity.WARNING, 'ZT-NOMAD-003');
     const c = finding('s/a', FindingSeverity.ERROR, 'ZT-TLS-001');
     const d = finding('s/a', FindingSeverity.INFO, 'ZT-CHECKS-001');
-    expect(new ZeroTrustReport([a, b, c, d], []).findings).toEqual([c, b, d, a]);
-    expect(new ZeroTrustReport([d, c, b, a], []).findings).toEqual([c, b, d, a]);
+    expect(ZeroTrustReport._create([a, b, c, d], []).findings).toEqual([c, b, d, a]);
+    expect(ZeroTrustReport._create([d, c, b, a], []).findings).toEqual([c, b, d, a]);
   });
 
   test('the checks run once per scope, however often the stack is synthesized', () => {

@@ -453,6 +453,6 @@ describe('bad input', () => {
           variant: IngressVariant.tailscale({ nomadAddress: 'http://100.99.99.99:4646' }),
           image: 'traefik',
         }),
-    ).toThrow(/Pin the image to a tag or digest/);
+    ).toThrow(/Pin the image to a release tag or digest/);
   });
 });

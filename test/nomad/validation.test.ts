@@ -143,7 +143,9 @@ describe('problems found when the stack is synthesized', () => {
 
   test('a job without groups', () => {
     const { stack } = jobIn();
-    expect(() => Testing.synth(stack, true)).toThrow(/the job has no task groups/);
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /invalid groups \[\]. The job has no task groups/,
+    );
   });
 
   test('a volume_mount of a volume the group does not declare', () => {

@@ -108,7 +108,7 @@ describe('VaultPolicy', () => {
     const { stack } = newStack();
     const policy = new VaultPolicy(stack, 'Late', { name: 'late' });
     expect(() => Testing.synth(stack, true)).toThrow(
-      /Late \(policy "late"\): the policy has no path rules/,
+      /Late \(policy "late"\): invalid rules \[\]. The policy has no path rules/,
     );
     policy.addRule({ path: 'secret/data/late', capabilities: [Capability.READ] });
     expect(policy.document.pathRules.map((r) => r.path)).toEqual(['secret/data/late']);
