@@ -1,38 +1,23 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { addExamples } from '../examples/all';
 import { VaultNomadIntegration } from '../lib';
 import { newStack, synthJson, withPlaceholders } from '../test/helpers';
 import { exampleAndSeedJobspecs, nomadJobspecs } from './jobspec-sources';
+import {
+  DevNomad,
+  freeLoopbackPorts,
+  isLoopback,
+  listeningAddresses,
+  startDevNomad,
+} from './servers';
 import { nomadBinary } from './support';
 
-// A Nomad dev agent on loopback only: its own ports, no cloud metadata fingerprinting, no
-// update check, Consul and Vault on closed loopback ports.
-const HTTP = 'http://127.0.0.1:24646';
-const AGENT_CONFIG = `
-disable_update_check = true
-bind_addr            = "127.0.0.1"
-
-ports {
-  http = 24646
-  rpc  = 24647
-  serf = 24648
-}
-
-client {
-  network_interface = "lo"
-  options = {
-    "fingerprint.denylist" = "env_aws,env_gce,env_azure,env_digitalocean"
-  }
-}
-
-consul {
-  address = "127.0.0.1:1"
-}
-`;
+// A Nomad dev agent on loopback only (see startDevNomad: its own ports, no cloud metadata
+// fingerprinting, no update check, Consul on a closed loopback port), with Vault on a closed
+// loopback port too.
+const CLOSED_VAULT = 'http://127.0.0.1:1';
 
 /** The parts of `nomad job inspect -json` these tests read. */
 interface InspectedJob {
@@ -46,28 +31,21 @@ interface InspectedJob {
   }>;
 }
 
-let nomad: string;
-let agent: ChildProcess | undefined;
-let agentLog = '';
-const dir = mkdtempSync(join(tmpdir(), 'nomad-dev-'));
+let nomad: DevNomad;
 
 function cli(...args: string[]) {
-  const run = spawnSync(nomad, args, {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, NOMAD_ADDR: HTTP },
-  });
-  return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
+  return nomad.cli(...args);
 }
 
 /**
  * The server and client vault {} stanzas exactly as VaultNomadIntegration renders them; the
  * client's one reference (the auth backend's path) is given the value Terraform would give it.
  */
-function vaultStanzas(): { server: string; client: string } {
+function vaultStanzas(nomadAddress: string): { server: string; client: string } {
   const { stack } = newStack('stanza');
   new VaultNomadIntegration(stack, 'Vault', {
-    vaultAddress: 'http://127.0.0.1:1',
-    nomadAddress: HTTP,
+    vaultAddress: CLOSED_VAULT,
+    nomadAddress,
   });
   const outputs = Object.values<{ value: string }>(synthJson(stack).output).map(
     (o) => withPlaceholders(o.value, 'jwt-nomad').text,
@@ -79,47 +57,34 @@ function vaultStanzas(): { server: string; client: string } {
 }
 
 beforeAll(async () => {
-  nomad = nomadBinary();
-  writeFileSync(join(dir, 'agent.hcl'), AGENT_CONFIG);
-  const stanzas = vaultStanzas();
-  writeFileSync(join(dir, 'vault-server.hcl'), stanzas.server);
-  writeFileSync(join(dir, 'vault-client.hcl'), stanzas.client);
-  agent = spawn(
-    nomad,
-    [
-      'agent',
-      '-dev',
-      ...['agent.hcl', 'vault-server.hcl', 'vault-client.hcl'].flatMap((f) => [
-        '-config',
-        join(dir, f),
-      ]),
-    ],
-    {
-      env: { PATH: process.env.PATH },
-    },
-  );
-  agent.stdout?.on('data', (d) => (agentLog += d));
-  agent.stderr?.on('data', (d) => (agentLog += d));
-  for (let i = 0; i < 60; i++) {
-    if (cli('node', 'status').output.includes('ready')) return;
-    if (agent.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`the Nomad dev agent did not become ready:\n${agentLog.slice(-3000)}`);
+  const ports = (await freeLoopbackPorts(3)) as [number, number, number];
+  const stanzas = vaultStanzas(`http://127.0.0.1:${ports[0]}`);
+  nomad = await startDevNomad(nomadBinary(), {
+    ports,
+    extraConfig: { 'vault-server.hcl': stanzas.server, 'vault-client.hcl': stanzas.client },
+  });
 });
 
-afterAll(() => {
-  agent?.kill('SIGINT');
+afterAll(async () => {
+  // stopped by its PID (and its helper processes after it), even when a check failed
+  await nomad?.process.stop();
+  expect(nomad?.process.running() ?? false).toBe(false);
+});
+
+test('the agent listens on loopback only', () => {
+  const listening = listeningAddresses(nomad.process.pid);
+  expect(listening.length).toBeGreaterThanOrEqual(3);
+  expect(listening.filter((a) => !isLoopback(a))).toEqual([]);
 });
 
 test('the agent runs with the vault {} stanzas the integration renders', async () => {
   // WHEN the agent is asked for the configuration it loaded
-  const self = await (await fetch(`${HTTP}/v1/agent/self`)).json();
+  const self = (await nomad.api('GET', 'agent/self')).body;
   const vault = self.config.Vaults.find((v: { Name: string }) => v.Name === 'default');
 
   // THEN the server's default identity and the client's auth backend path are in effect
   expect(vault.Enabled).toBe(true);
-  expect(vault.Addr).toBe('http://127.0.0.1:1');
+  expect(vault.Addr).toBe(CLOSED_VAULT);
   expect(vault.DefaultIdentity.Audience).toEqual(['vault.io']);
   expect(vault.JWTAuthBackendPath).toBe('jwt-nomad');
 });
@@ -133,7 +98,7 @@ test('Nomad registers every example and seed job, already in nomad fmt layout', 
   const refused: Record<string, string> = {};
   const unformatted: Record<string, string> = {};
   for (const [name, text] of Object.entries(specs)) {
-    const file = join(dir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.nomad.hcl`);
+    const file = join(nomad.dir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.nomad.hcl`);
     writeFileSync(file, text);
     const run = cli('job', 'run', '-detach', file);
     if (run.status !== 0) refused[name] = run.output;
@@ -154,9 +119,13 @@ test('the registered countdash carries the workload identity and runtime variabl
   addExamples(app);
   const example = app.node.findChild('consul-connect') as TerraformStack;
   const spec = Object.entries(nomadJobspecs(example)).find(([k]) => k.includes('/countdash'))![1];
-  const file = join(dir, 'countdash-example.nomad.hcl');
+  const file = join(nomad.dir, 'countdash-example.nomad.hcl');
   writeFileSync(file, spec);
-  expect(cli('job', 'run', '-detach', file).status).toBe(0);
+  const run = cli('job', 'run', '-detach', file);
+  expect({ status: run.status, output: run.status === 0 ? '' : run.output }).toEqual({
+    status: 0,
+    output: '',
+  });
 
   // WHEN Nomad is asked what it stored
   const inspect = cli('job', 'inspect', '-json', 'countdash');
@@ -181,5 +150,5 @@ test('the registered countdash carries the workload identity and runtime variabl
 });
 
 test('no cloud metadata fingerprinter ran (the metadata address is absent from the agent log)', () => {
-  expect(agentLog).not.toMatch(/169\.254\.169\.254/);
+  expect(nomad.process.log()).not.toMatch(/169\.254\.169\.254/);
 });

@@ -3,7 +3,13 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App } from 'cdktf';
 import { addExamples } from '../examples/all';
-import { mirrorProviders, providerMirror, terraform } from './support';
+import {
+  CLOSED_ENDPOINTS,
+  mirrorProviders,
+  providerAddressReport,
+  providerMirror,
+  terraform,
+} from './support';
 
 /**
  * Stacks Terraform cannot check here, and why: their providers cannot be built on this machine
@@ -12,6 +18,7 @@ import { mirrorProviders, providerMirror, terraform } from './support';
 const CANNOT_CHECK: Record<string, string[]> = {
   tailscale: ['nomad'],
   'consul-connect': ['consul', 'nomad'],
+  'vault-nomad-legacy': ['nomad'],
 };
 
 // GIVEN every example synthesized the way `npm run synth` does
@@ -53,6 +60,34 @@ test('the stacks that cannot be checked are exactly the known ones', () => {
 });
 
 const checkable = plans.filter((p) => p.missing.length === 0);
+
+test('every provider block of every stack is pointed at a closed loopback port', () => {
+  // GIVEN every example stack, checked by Terraform here or not
+  // WHEN each provider's address is resolved as Terraform would, with the -var values and
+  // environment the harness gives (a variable's default, such as nomad_addr's
+  // http://127.0.0.1:4646, must not be what a check uses)
+  const report = plans.map((p) => ({ stack: p.name, providers: providerAddressReport(p.dir) }));
+
+  // THEN each one is the closed address the checks intend, whatever the stack's own default
+  for (const { providers } of report) {
+    for (const p of providers) expect(p).toEqual({ ...p, address: p.intended });
+  }
+  const all = report.flatMap((r) =>
+    r.providers.map((p) => `${r.stack}:${p.provider}<-${p.source}`),
+  );
+  expect(all).toEqual(
+    expect.arrayContaining([
+      'tailscale:nomad<-var.nomad_addr',
+      'consul-connect:nomad<-var.nomad_addr',
+      'consul-connect:vault<-env VAULT_ADDR',
+      'consul-connect:consul<-env CONSUL_HTTP_ADDR',
+      'vault-setup:vault<-env VAULT_ADDR',
+    ]),
+  );
+  expect(new Set(report.flatMap((r) => r.providers.map((p) => p.address)))).toEqual(
+    new Set([CLOSED_ENDPOINTS.nomad, CLOSED_ENDPOINTS.vault, CLOSED_ENDPOINTS.consul]),
+  );
+});
 
 test('at least one example stack is checked', () => {
   expect(checkable.map((p) => p.name)).toContain('vault-setup');

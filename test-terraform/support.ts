@@ -21,9 +21,9 @@ export function requireTool(name: string, hint: string): string {
 }
 
 /** Runs a build script of tools/ (which reuses earlier builds) and returns the path it prints last. */
-function runBuildScript(script: string, hint: string): string {
+function runBuildScript(script: string, hint: string, args: string[] = []): string {
   requireTool('go', hint);
-  const out = execFileSync('bash', [join(ROOT, 'tools', script)], {
+  const out = execFileSync('bash', [join(ROOT, 'tools', script), ...args], {
     encoding: 'utf8',
     env: { ...process.env, CDKTF_NZT_CACHE: CACHE },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -31,9 +31,15 @@ function runBuildScript(script: string, hint: string): string {
   return out.trim().split('\n').pop()!;
 }
 
-/** Builds the provider mirror (or reuses it) and returns its path. */
+let mirrorPath: string | undefined;
+
+/** Builds the provider mirror (or reuses it; once per test file) and returns its path. */
 export function providerMirror(): string {
-  return runBuildScript('build-mirror.sh', 'Install Go to build the providers from their modules.');
+  mirrorPath ??= runBuildScript(
+    'build-mirror.sh',
+    'Install Go to build the providers from their modules.',
+  );
+  return mirrorPath;
 }
 
 /** Builds tools/nomad-validate (or reuses the build for the same sources) and returns its path. */
@@ -90,14 +96,174 @@ export function validateJobspecs(specs: Record<string, string>): Record<string, 
 /** Result of one Terraform command. */
 export interface TerraformRun {
   readonly status: number;
+  /** stdout, then stderr. */
   readonly output: string;
+  readonly stdout: string;
+}
+
+/** Where a check points each provider. */
+export interface ProviderEndpoints {
+  /** Nomad HTTP API, e.g. http://127.0.0.1:4646 */
+  readonly nomad: string;
+  /** Vault HTTP API */
+  readonly vault: string;
+  /** Consul HTTP API, as host:port */
+  readonly consul: string;
+}
+
+/** Closed loopback ports: a check that tried to reach a service would fail, not reach one. */
+export const CLOSED_ENDPOINTS: ProviderEndpoints = {
+  nomad: 'http://127.0.0.1:1',
+  vault: 'http://127.0.0.1:1',
+  consul: '127.0.0.1:1',
+};
+
+/** The environment variable each provider reads its address from when `address` is not set. */
+const ADDRESS_ENV: Record<keyof ProviderEndpoints, string> = {
+  nomad: 'NOMAD_ADDR',
+  vault: 'VAULT_ADDR',
+  consul: 'CONSUL_HTTP_ADDR',
+};
+
+/** Options of {@link terraform}. */
+export interface TerraformOptions {
+  /** Where the providers point. @default CLOSED_ENDPOINTS (each one can be overridden) */
+  readonly endpoints?: Partial<ProviderEndpoints>;
+  /** VAULT_TOKEN for the vault provider. @default - a token no Vault knows */
+  readonly vaultToken?: string;
+  /** More `-var` values (for variables that do not feed a provider address). */
+  readonly vars?: Record<string, string>;
+  /** More environment variables (provider addresses and VAULT_TOKEN cannot be set here). */
+  readonly env?: Record<string, string>;
+}
+
+/** Terraform commands that take `-var` (and evaluate provider configurations). */
+const TAKES_VARS = new Set(['plan', 'apply', 'destroy', 'refresh', 'import', 'console']);
+
+/** One provider block of a stack and the address it will use. */
+export interface ProviderAddress {
+  /** `nomad`, or `vault.alias` for an aliased block. */
+  readonly provider: string;
+  /** What the address comes from: `literal`, `var.<name>` or `env <NAME>`. */
+  readonly source: string;
+  /** The address, or undefined when the harness cannot tell (an expression it does not know). */
+  readonly address: string | undefined;
+  /** The address the check meant it to have. */
+  readonly intended: string | undefined;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type TerraformJson = any;
+
+function providerBlocks(
+  json: TerraformJson,
+): Array<{ name: string; label: string; block: Record<string, unknown> }> {
+  return Object.entries<unknown>(json?.provider ?? {}).flatMap(([name, blocks]) =>
+    (Array.isArray(blocks) ? blocks : [blocks]).map((block: Record<string, unknown>) => ({
+      name,
+      label: typeof block.alias === 'string' ? `${name}.${block.alias}` : name,
+      block,
+    })),
+  );
 }
 
 /**
- * Runs Terraform in a stack directory with providers taken only from the mirror, every
- * service address pointing at a closed loopback port, and no CLI configuration of the machine.
+ * The `-var` values that point provider addresses at the given endpoints: every variable a
+ * provider's `address` is exactly `${var.<name>}` of. Fails when one variable feeds providers
+ * that must point at different places.
  */
-export function terraform(dir: string, args: string[], mirror?: string): TerraformRun {
+export function providerAddressVars(
+  json: TerraformJson,
+  endpoints: ProviderEndpoints,
+): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const { name, label, block } of providerBlocks(json)) {
+    const m =
+      typeof block.address === 'string'
+        ? /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(block.address)
+        : null;
+    if (!m || !(name in endpoints)) continue;
+    const want = endpoints[name as keyof ProviderEndpoints];
+    if (vars[m[1]] !== undefined && vars[m[1]] !== want) {
+      throw new Error(
+        `variable ${m[1]} feeds provider ${label} and another provider: give them separate variables`,
+      );
+    }
+    vars[m[1]] = want;
+  }
+  return vars;
+}
+
+/**
+ * Resolves the address of every provider block of a stack as Terraform would with the given
+ * `-var` values and environment: a literal `address`, `${var.<name>}` (the -var value, else the
+ * variable's default), or, with no `address`, the provider's environment variable.
+ */
+export function resolveProviderAddresses(
+  json: TerraformJson,
+  vars: Record<string, string>,
+  env: Record<string, string | undefined>,
+  endpoints: ProviderEndpoints,
+): ProviderAddress[] {
+  return providerBlocks(json).map(({ name, label, block }) => {
+    const intended = endpoints[name as keyof ProviderEndpoints];
+    const address = block.address;
+    if (address === undefined) {
+      const envName = ADDRESS_ENV[name as keyof ProviderEndpoints];
+      return {
+        provider: label,
+        source: envName ? `env ${envName}` : 'env (unknown provider)',
+        address: envName ? env[envName] : undefined,
+        intended,
+      };
+    }
+    if (typeof address !== 'string')
+      return { provider: label, source: 'expression', address: undefined, intended };
+    const m = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(address);
+    if (m) {
+      return {
+        provider: label,
+        source: `var.${m[1]}`,
+        address: vars[m[1]] ?? json.variable?.[m[1]]?.default,
+        intended,
+      };
+    }
+    if (/[$%]\{/.test(address.replace(/\$\$\{|%%\{/g, ''))) {
+      return { provider: label, source: 'expression', address: undefined, intended };
+    }
+    return { provider: label, source: 'literal', address, intended };
+  });
+}
+
+/** The environment every Terraform run gets: no CLI configuration of the machine, given addresses. */
+function terraformEnv(config: string, endpoints: ProviderEndpoints, vaultToken: string) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TF_CLI_CONFIG_FILE: config,
+    TF_IN_AUTOMATION: '1',
+    CHECKPOINT_DISABLE: '1',
+    [ADDRESS_ENV.nomad]: endpoints.nomad,
+    [ADDRESS_ENV.vault]: endpoints.vault,
+    VAULT_TOKEN: vaultToken,
+    [ADDRESS_ENV.consul]: endpoints.consul,
+  };
+}
+
+/**
+ * Runs Terraform in a stack directory with providers taken only from the mirror and no CLI
+ * configuration of the machine. Every provider address is set: by `-var` for variables that
+ * feed a provider's `address`, by environment for providers without one, to closed loopback
+ * ports unless `options.endpoints` says otherwise. Before a command that configures providers,
+ * it checks that each provider block of the stack's cdk.tf.json resolves to its intended
+ * address, and throws if one does not.
+ */
+export function terraform(
+  dir: string,
+  args: string[],
+  mirror?: string,
+  options: TerraformOptions = {},
+): TerraformRun {
   const tf = requireTool(
     'terraform',
     'Install Terraform (or OpenTofu as terraform) to run the checks.',
@@ -109,23 +275,48 @@ export function terraform(dir: string, args: string[], mirror?: string): Terrafo
       ? `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }\n}\n`
       : 'provider_installation {\n  filesystem_mirror {\n    path = "/nonexistent"\n  }\n}\n',
   );
-  const closed = 'http://127.0.0.1:1';
-  const run = spawnSync(tf, args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TF_CLI_CONFIG_FILE: config,
-      TF_IN_AUTOMATION: '1',
-      CHECKPOINT_DISABLE: '1',
-      NOMAD_ADDR: closed,
-      VAULT_ADDR: closed,
-      VAULT_TOKEN: 'not-a-real-token',
-      CONSUL_HTTP_ADDR: '127.0.0.1:1',
-    },
-  });
-  return { status: run.status ?? -1, output: `${run.stdout}\n${run.stderr}` };
+  const endpoints = { ...CLOSED_ENDPOINTS, ...options.endpoints };
+  const env = {
+    ...options.env,
+    ...terraformEnv(config, endpoints, options.vaultToken ?? 'not-a-real-token'),
+  };
+  const file = join(dir, 'cdk.tf.json');
+  const json = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const addressVars = providerAddressVars(json, endpoints);
+  let fullArgs = args;
+  if (TAKES_VARS.has(args[0])) {
+    const wrong = resolveProviderAddresses(json, addressVars, env, endpoints).filter(
+      (p) => p.address === undefined || p.address !== p.intended,
+    );
+    if (wrong.length > 0) {
+      throw new Error(
+        `terraform ${args[0]} in ${dir} refused: providers not pointed where the check intends: ${JSON.stringify(wrong)}`,
+      );
+    }
+    const vars = { ...options.vars, ...addressVars };
+    fullArgs = [...args, ...Object.entries(vars).flatMap(([k, v]) => ['-var', `${k}=${v}`])];
+  }
+  const run = spawnSync(tf, fullArgs, { cwd: dir, encoding: 'utf8', env, timeout: 10 * 60 * 1000 });
+  return { status: run.status ?? -1, output: `${run.stdout}\n${run.stderr}`, stdout: run.stdout };
+}
+
+/**
+ * The address report of a stack directory for a check with the given endpoints (what
+ * {@link terraform} verifies before it runs a command that configures providers).
+ */
+export function providerAddressReport(
+  dir: string,
+  endpoints: Partial<ProviderEndpoints> = {},
+): ProviderAddress[] {
+  const all = { ...CLOSED_ENDPOINTS, ...endpoints };
+  const json = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8'));
+  const config = join(dir, '.terraformrc');
+  return resolveProviderAddresses(
+    json,
+    providerAddressVars(json, all),
+    terraformEnv(config, all, 'unused'),
+    all,
+  );
 }
 
 /** Providers the mirror holds, by name, with their version (from tools/providers.env). */
@@ -139,7 +330,12 @@ export function mirrorProviders(): Record<string, string> {
   );
 }
 
-/** Builds the Nomad binary (or reuses it) and returns its path. */
-export function nomadBinary(): string {
-  return runBuildScript('build-nomad.sh', 'Install Go to build Nomad from its module.');
+/** Builds the Nomad binary of a release (or reuses it) and returns its path. */
+export function nomadBinary(version = 'v1.11.3'): string {
+  return runBuildScript('build-nomad.sh', 'Install Go to build Nomad from its module.', [version]);
+}
+
+/** Builds the Vault binary (or reuses it) and returns its path. */
+export function vaultBinary(): string {
+  return runBuildScript('build-vault.sh', 'Install Go to build Vault from its module.');
 }
