@@ -1,4 +1,4 @@
-import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { App, Aspects, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ConnectMesh,
@@ -16,6 +16,7 @@ import {
   TaskDriver,
   TemplateChangeMode,
   VaultNomadIntegration,
+  ZeroTrustChecks,
   ZeroTrustIngress,
 } from '../../lib';
 import { addProviders } from '../providers';
@@ -30,6 +31,7 @@ export class ConsulConnectExample extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     addProviders(this, { vault: true, consul: true });
+    Aspects.of(this).add(new ZeroTrustChecks());
     const vaultAddr = new TerraformVariable(this, 'vault_addr_for_nomad', {
       type: 'string',
       default: 'https://vault.service.consul:8200',
@@ -76,6 +78,11 @@ export class ConsulConnectExample extends TerraformStack {
       namespace: experimental.name,
       datacenters: ['dc1'],
     });
+    ZeroTrustChecks.suppress(
+      consul,
+      'ZT-NOMAD-001',
+      'Consul agents own their well-known host ports: other agents, Nomad and DNS reach them there, not through the ingress',
+    );
     const consulTask = consul
       .addGroup('consul-agent', {
         network: {

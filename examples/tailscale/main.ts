@@ -1,4 +1,4 @@
-import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { App, Aspects, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   IngressVariant,
@@ -6,6 +6,7 @@ import {
   ServiceProvider,
   TaskDriver,
   VaultNomadIntegration,
+  ZeroTrustChecks,
   ZeroTrustIngress,
 } from '../../lib';
 import { addProviders } from '../providers';
@@ -27,6 +28,7 @@ export class TailscaleExample extends TerraformStack {
   constructor(scope: Construct, id: string, props: TailscaleExampleProps = {}) {
     super(scope, id);
     addProviders(this, { vault: true });
+    Aspects.of(this).add(new ZeroTrustChecks());
     const server = props.nomadServer ?? '100.99.99.99';
     const machine = props.machineName ?? 'firefly-sub03.west-beta.ts.net';
     const vaultAddr = new TerraformVariable(this, 'vault_addr_for_nomad', {

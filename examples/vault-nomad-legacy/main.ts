@@ -1,4 +1,4 @@
-import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { App, Aspects, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   NomadJob,
@@ -6,6 +6,7 @@ import {
   TemplateChangeMode,
   VaultIntegrationMode,
   VaultNomadIntegration,
+  ZeroTrustChecks,
 } from '../../lib';
 import { addProviders } from '../providers';
 
@@ -25,6 +26,7 @@ export class VaultNomadLegacyExample extends TerraformStack {
   constructor(scope: Construct, id: string, props: VaultNomadLegacyExampleProps = {}) {
     super(scope, id);
     addProviders(this, { vault: true });
+    Aspects.of(this).add(new ZeroTrustChecks());
     const vaultAddr = new TerraformVariable(this, 'vault_addr_for_nomad', {
       type: 'string',
       default: 'https://vault.service.consul:8200',
@@ -35,6 +37,11 @@ export class VaultNomadLegacyExample extends TerraformStack {
       nomadAddress: 'https://nomad.service.consul:4646',
       mode: props.mode ?? VaultIntegrationMode.legacyTokenRole(),
     });
+    ZeroTrustChecks.suppress(
+      vault,
+      'ZT-VAULT-001',
+      'the example shows the token workflow of Nomad < 1.10 and the one-line migration away from it',
+    );
 
     const billing = new NomadJob(this, 'billing', { datacenters: ['dc1'] });
     const task = billing.addGroup('api').addTask('api', {
