@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -58,6 +58,16 @@ const USER_TSCONFIG = {
   files: ['main.ts'],
 };
 
+/** Runs a command in the user project; a failure carries its whole output. */
+function run(command: string, args: string[], cwd: string): void {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`,
+    );
+  }
+}
+
 let tarball: string;
 let files: string[];
 
@@ -91,30 +101,44 @@ test('the tarball holds the compiled JavaScript and declarations, and nothing of
   ).toEqual([]);
 });
 
-test('a user project installs it with its peers, compiles with skipLibCheck false, and synthesizes', () => {
-  const project = mkdtempSync(join(tmpdir(), 'user-project-'));
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify({ name: 'user-project', private: true }),
-  );
-  execFileSync(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...PEERS],
-    { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  writeFileSync(join(project, 'main.ts'), USER_STACK);
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(USER_TSCONFIG));
-  // WHEN it is compiled strictly, library declarations included, and run
-  execFileSync(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', '.'], {
-    cwd: project,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  execFileSync(process.execPath, ['main.js'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
-  // THEN the synthesized stack holds the job and the Vault side
-  const stackDir = join(project, 'out', 'stacks', 'user');
-  expect(readdirSync(stackDir)).toContain('cdk.tf.json');
-  const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-  expect(Object.keys(json.resource)).toEqual(
-    expect.arrayContaining(['nomad_job', 'vault_jwt_auth_backend', 'vault_policy']),
-  );
-});
+/**
+ * `cdktf init` writes `"module": "CommonJS"` with no `moduleResolution`, which TypeScript reads as
+ * the node10 resolution that ignores the exports map; node16 reads it. Both must find both entry
+ * points.
+ */
+const RESOLUTIONS: Record<string, object> = {
+  'the default of "module": "CommonJS" (node10)': {},
+  node16: { module: 'node16', moduleResolution: 'node16' },
+};
+
+test.each(Object.keys(RESOLUTIONS))(
+  'a user project installs it with its peers, compiles with skipLibCheck false and module resolution %s, and synthesizes',
+  (resolution) => {
+    const project = mkdtempSync(join(tmpdir(), 'user-project-'));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'user-project', private: true }),
+    );
+    run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...PEERS],
+      project,
+    );
+    writeFileSync(join(project, 'main.ts'), USER_STACK);
+    const tsconfig = {
+      ...USER_TSCONFIG,
+      compilerOptions: { ...USER_TSCONFIG.compilerOptions, ...RESOLUTIONS[resolution] },
+    };
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig));
+    // WHEN it is compiled strictly, library declarations included, and run
+    run(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', '.'], project);
+    run(process.execPath, ['main.js'], project);
+    // THEN the synthesized stack holds the job and the Vault side
+    const stackDir = join(project, 'out', 'stacks', 'user');
+    expect(readdirSync(stackDir)).toContain('cdk.tf.json');
+    const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(json.resource)).toEqual(
+      expect.arrayContaining(['nomad_job', 'vault_jwt_auth_backend', 'vault_policy']),
+    );
+  },
+);
