@@ -13,7 +13,7 @@ import {
 
 /**
  * Stacks Terraform cannot check here, and why: their providers cannot be built on this machine
- * (see README "Checking with Terraform"). The test fails if this list stops being true either way.
+ * (see the README, "Compatibility"). The test fails if this list stops being true either way.
  */
 const CANNOT_CHECK: Record<string, string[]> = {
   tailscale: ['nomad'],
