@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { NomadJob, Task, VaultIntegrationMode, VaultNomadIntegration } from '../lib';
+import { NomadJob, VaultIntegrationMode, VaultNomadIntegration } from '../lib';
 import {
   allocationOutcome,
   AllocationOutcome,
@@ -12,6 +12,7 @@ import {
   purgeJobs,
   registerJob,
   secretPrintingJob,
+  TEMPLATE_VAULT_RETRY,
 } from './nomad-jobs';
 import {
   DevNomad,
@@ -30,17 +31,6 @@ import { stateResources, tfStep, writeVaultStack } from './vault-stack';
  * (see tools/build-nomad.sh). The servers' vault {} stanza holds the token Terraform created.
  */
 const NOMAD_VERSION = 'v1.7.5';
-
-/** The one place that knows grantSecrets' signature. */
-function grantSecrets(integration: VaultNomadIntegration, _job: NomadJob, task: Task): string[] {
-  return integration.grantSecrets(task);
-}
-
-const TEMPLATE_RETRY = `    vault_retry {
-      attempts    = 2
-      backoff     = "250ms"
-      max_backoff = "1s"
-    }`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -86,7 +76,7 @@ beforeAll(
       'legacy-reader',
       (job) => `${integration.secretsPath(job)}/config`,
     );
-    grantedPolicies = grantSecrets(integration, reader.job, reader.task);
+    grantedPolicies = integration.grantSecrets(reader.task);
     const nogrant = secretPrintingJob(
       stack,
       'legacy-nogrant',
@@ -119,7 +109,7 @@ beforeAll(
     clientStanza = String(client[0].value);
     nomad = await startDevNomad(nomadBin, {
       rawExec: true,
-      clientTemplate: TEMPLATE_RETRY,
+      clientTemplate: TEMPLATE_VAULT_RETRY,
       extraConfig: { 'vault-server.hcl': serverStanza, 'vault-client.hcl': clientStanza },
     });
   },

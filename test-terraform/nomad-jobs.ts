@@ -13,6 +13,16 @@ import { DevNomad, waitFor } from './servers';
 const SECRET_FILE = 'secrets/greeting.txt';
 
 /**
+ * The client's `template {}` settings for the checks: give up on Vault after two quick retries,
+ * so a refused read fails the allocation in seconds, not minutes.
+ */
+export const TEMPLATE_VAULT_RETRY = `    vault_retry {
+      attempts    = 2
+      backoff     = "250ms"
+      max_backoff = "1s"
+    }`;
+
+/**
  * Adds to `stack` a batch job whose task renders `{{ .Data.data.greeting }}` of the KV v2
  * secret at `secretPath` and prints it. Failures are final (no restart), so a refusal shows
  * at once.

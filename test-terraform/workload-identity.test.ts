@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { NomadJob, Task, VaultIntegrationMode, VaultNomadIntegration } from '../lib';
+import { NomadJob, VaultIntegrationMode, VaultNomadIntegration } from '../lib';
 import {
   allocationOutcome,
   AllocationOutcome,
@@ -12,6 +12,7 @@ import {
   purgeJobs,
   registerJob,
   secretPrintingJob,
+  TEMPLATE_VAULT_RETRY,
 } from './nomad-jobs';
 import {
   DevNomad,
@@ -31,18 +32,6 @@ import { tfStep, writeVaultStack } from './vault-stack';
  * integration; a job granted with grantSecrets reads its own secret, and Vault refuses a job
  * without a grant and a job reading another job's secret.
  */
-
-/** The one place that knows grantSecrets' signature. */
-function grantSecrets(integration: VaultNomadIntegration, _job: NomadJob, task: Task): string[] {
-  return integration.grantSecrets(task);
-}
-
-/** Client template settings: give up on Vault after two quick retries, not after minutes. */
-const TEMPLATE_RETRY = `    vault_retry {
-      attempts    = 2
-      backoff     = "250ms"
-      max_backoff = "1s"
-    }`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -100,7 +89,7 @@ beforeAll(
       'wi-reader',
       (job) => `${integration.secretsPath(job)}/config`,
     );
-    grantSecrets(integration, reader.job, reader.task);
+    integration.grantSecrets(reader.task);
     // no grant: its task has no vault block
     const nogrant = secretPrintingJob(
       stack,
@@ -113,7 +102,7 @@ beforeAll(
       'wi-snooper',
       () => `${integration.secretsPath(reader.job)}/config`,
     );
-    grantSecrets(integration, snooper.job, snooper.task);
+    integration.grantSecrets(snooper.task);
     Object.assign(jobs, { reader: reader.job, nogrant: nogrant.job, snooper: snooper.job });
     synthesized = JSON.parse(Testing.synth(stack));
 
@@ -135,7 +124,7 @@ beforeAll(
     nomad = await startDevNomad(nomadBin, {
       ports,
       rawExec: true,
-      clientTemplate: TEMPLATE_RETRY,
+      clientTemplate: TEMPLATE_VAULT_RETRY,
       extraConfig: { 'vault-server.hcl': stanzas.server, 'vault-client.hcl': stanzas.client },
     });
     tfStep(dir, ['apply', '-input=false', '-no-color', '-auto-approve'], options);
