@@ -16,6 +16,7 @@ import {
 import { terraformString } from '../lib/core/terraform-string';
 import { readConsulAgentConfigs, readNomadAgentConfigs, readVaultPolicies } from './readers';
 import { terraform, validateJobspecs } from './support';
+import { HOSTILE_PIECES } from '../test/hostile-pieces';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -31,50 +32,14 @@ import { terraform, validateJobspecs } from './support';
 const RUNS = Number(process.env.PROPERTY_RUNS_TF ?? 40);
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261123);
 
-const PIECES = [
-  '${',
-  '$${',
-  '$$${',
-  '%{',
-  '%%{',
-  '}',
-  '{',
-  '$',
-  '%',
-  '"',
-  '\\',
-  '\\"',
-  '\\n',
-  '\n',
-  '\r',
-  '\t',
-  '\u0001',
-  '\u001b',
-  '\u007f',
-  '\u0085',
-  '\u2028',
-  'é',
-  'e\u0301',
-  '😀',
-  '`',
-  '#',
-  '//',
-  '/*',
-  '=',
-  ' ',
-  '${NOMAD_PORT_http}',
-  '%{ if true }x%{ endif }',
-  '{{ env "X" }}',
-  'EOT',
-  '\nEOT\n',
-  '\\u0024',
-];
-
 /** Text of valid Unicode (a lone surrogate has no UTF-8 form any reader could get). */
 const text = fc
-  .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: 'grapheme', maxLength: 5 })), {
-    maxLength: 6,
-  })
+  .array(
+    fc.oneof(fc.constantFrom(...HOSTILE_PIECES), fc.string({ unit: 'grapheme', maxLength: 5 })),
+    {
+      maxLength: 6,
+    },
+  )
   .map((parts) => parts.join(''));
 
 type Mode = 'literal' | 'reference' | 'adjacent';

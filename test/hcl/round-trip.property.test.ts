@@ -3,51 +3,15 @@ import fc from 'fast-check';
 import { unescapeTerraform } from '../../lib/core/terraform-string';
 import { NomadJob, ServiceProvider, TaskDriver } from '../../lib';
 import { literalKeys, literalStrings, newStack, parseHcl } from '../helpers';
+import { HOSTILE_PIECES } from '../hostile-pieces';
 import { unescapedTemplateSequences } from './terraform-scan';
-
-// Pieces that have broken HCL or Terraform escaping somewhere.
-const HOSTILE_PIECES = [
-  '${',
-  '$${',
-  '$$${',
-  '%{',
-  '%%{',
-  '}',
-  '{',
-  '$',
-  '%',
-  '"',
-  '\\',
-  '\\"',
-  '\\n',
-  '\n',
-  '\r',
-  '\t',
-  '\u0000',
-  '\u001b',
-  '\u007f',
-  '\u2028',
-  'EOT',
-  '\nEOT\n',
-  'EOT1',
-  '<<EOT',
-  '`',
-  'é',
-  'e\u0301',
-  '😀',
-  '${NOMAD_PORT_http}',
-  '${attr.unique.hostname}',
-  '%{ if true }x%{ endif }',
-  '#',
-  '//',
-  '/*',
-  '=',
-  ' ',
-];
 
 const hostileText = fc
   .array(
-    fc.oneof(fc.constantFrom(...HOSTILE_PIECES), fc.string({ unit: 'binary', maxLength: 6 })),
+    fc.oneof(
+      fc.constantFrom(...HOSTILE_PIECES, '\u0000'),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+    ),
     {
       maxLength: 8,
     },

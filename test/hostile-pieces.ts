@@ -1,0 +1,47 @@
+/**
+ * Pieces of text that have broken escaping somewhere: HCL2 and HCL v1 templates, Terraform's
+ * own template layer, cdktf's token scanner, heredocs, consul-template, comments, Unicode
+ * normalization. The property tests build their hostile strings from these and random text.
+ * NUL is left out: Terraform refuses it in configuration, so only the unit tests add it.
+ */
+export const HOSTILE_PIECES: readonly string[] = [
+  '${',
+  '$${',
+  '$$${',
+  '%{',
+  '%%{',
+  '}',
+  '{',
+  '$',
+  '%',
+  '"',
+  '\\',
+  '\\"',
+  '\\n',
+  '\\u0024',
+  '\n',
+  '\r',
+  '\t',
+  '\u0001',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u2028',
+  'é',
+  'e\u0301',
+  '😀',
+  '`',
+  '#',
+  '//',
+  '/*',
+  '=',
+  ' ',
+  'EOT',
+  '\nEOT\n',
+  'EOT1',
+  '<<EOT',
+  '${NOMAD_PORT_http}',
+  '${attr.unique.hostname}',
+  '%{ if true }x%{ endif }',
+  '{{ env "X" }}',
+];
