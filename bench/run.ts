@@ -1,68 +1,206 @@
-import { performance } from 'perf_hooks';
-import { NomadProvider } from '@cdktf/provider-nomad/lib/provider';
-import { App, TerraformStack, Testing } from 'cdktf';
-import { NetworkMode, NomadJob, TaskDriver } from '../lib';
+import { fork } from 'child_process';
+import { createHash } from 'crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { cpus, loadavg, platform, arch, tmpdir, totalmem } from 'os';
+import { join } from 'path';
+import { cutFixture, SPECIMEN_SERVICES } from './fixture';
+import type { Measurement } from './measure';
 
 /**
- * Prints how long rendering and synthesis take for jobs of growing size, and the heap used.
- * Run with `npm run bench`. Figures only: nothing here passes or fails.
+ * `npm run bench`: the library against the floor (the same provider resources built straight
+ * from pre-rendered strings), N services each, every measurement in a fresh process.
+ *
+ * Options: `--sizes 1000,2000,4000` `--runs 5` `--timeout 300` (seconds per process).
+ * Fails (exit 1) when the two sides do not write byte-identical `cdk.tf.json`.
  */
-function buildStack(groups: number): TerraformStack {
-  const stack = new TerraformStack(new App({ outdir: '/tmp/cdktf-bench' }), 'bench');
-  new NomadProvider(stack, 'nomad', { address: 'http://127.0.0.1:4646' });
-  const job = new NomadJob(stack, 'bench');
-  for (let g = 0; g < groups; g++) {
-    job.addGroup(`group-${g}`, {
-      network: { mode: NetworkMode.BRIDGE, ports: [{ label: 'http', to: 8080 }] },
-      services: [
-        {
-          name: `svc-${g}`,
-          port: 'http',
-          tags: [`traefik.http.routers.r${g}.rule=Host(\`svc-${g}.example.com\`)`],
-          connect: {
-            sidecarService: {
-              proxy: {
-                upstreams: [{ destinationName: `svc-${(g + 1) % groups}`, localBindPort: 9000 }],
-              },
-            },
-          },
-        },
-      ],
-      tasks: {
-        app: {
-          driver: TaskDriver.docker({
-            image: 'nginx:1.27',
-            args: ['--port', '${NOMAD_PORT_http}'],
-          }),
-          env: { UPSTREAM: `http://\${NOMAD_UPSTREAM_ADDR_svc_${(g + 1) % groups}}` },
-          templates: [
-            { destination: 'local/app.conf', data: `listen {{ env "NOMAD_PORT_http" }}\n` },
-          ],
-          resources: { cpuMhz: 100, memoryMb: 128 },
-        },
-      },
-    });
+
+interface Options {
+  readonly sizes: number[];
+  readonly runs: number;
+  readonly timeoutSeconds: number;
+}
+
+function options(argv: string[]): Options {
+  const value = (flag: string, fallback: string) => {
+    const at = argv.indexOf(flag);
+    return at === -1 ? fallback : argv[at + 1];
+  };
+  const sizes = value('--sizes', '1000,2000,4000').split(',').map(Number);
+  const runs = Number(value('--runs', '5'));
+  const timeoutSeconds = Number(value('--timeout', '300'));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 2) || !(runs >= 1) || !(timeoutSeconds > 0)) {
+    throw new Error('usage: run.js [--sizes 1000,2000,4000] [--runs 5] [--timeout 300]');
   }
-  return stack;
+  return { sizes, runs, timeoutSeconds };
 }
 
-function time(label: string, runs: number, fn: () => void): void {
-  fn(); // warm up
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) fn();
-  const perRun = (performance.now() - start) / runs;
-  console.log(`${label.padEnd(40)} ${perRun.toFixed(2).padStart(9)} ms/run  (${runs} runs)`);
+/** Runs one worker to completion and returns what it measured. */
+function measure(script: string, args: string[], timeoutSeconds: number): Promise<Measurement> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, script), args, { execArgv: [], stdio: 'inherit' });
+    let result: Measurement | undefined;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} ${args[0]} took longer than ${timeoutSeconds} s; stopped it`));
+    }, timeoutSeconds * 1000);
+    child.on('message', (message) => (result = message as Measurement));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0 && result) resolve(result);
+      else reject(new Error(`${script} ${args.join(' ')} exited with ${code}`));
+    });
+  });
 }
 
-for (const groups of [1, 10, 100, 500]) {
-  const runs = groups >= 100 ? 5 : 50;
-  time(`build + render, ${groups} groups`, runs, () => {
-    const stack = buildStack(groups);
-    (stack.node.findChild('bench') as NomadJob).renderJobspec();
-  });
-  time(`build + synth (validations), ${groups} groups`, runs, () => {
-    Testing.synth(buildStack(groups), true);
-  });
+function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
-const heap = process.memoryUsage().heapUsed / 1024 / 1024;
-console.log(`heap used after the runs: ${heap.toFixed(1)} MiB`);
+
+/** Says where two files first differ, loudly, and stops the benchmark. */
+function failOnDifference(n: number, ours: string, floor: string): never {
+  const a = readFileSync(ours, 'utf8').split('\n');
+  const b = readFileSync(floor, 'utf8').split('\n');
+  let line = 0;
+  while (line < a.length && a[line] === b[line]) line++;
+  console.error(
+    `\nFAIL: at N = ${n} the library and the floor wrote different cdk.tf.json ` +
+      `(first difference at line ${line + 1}):\n  ours:  ${a[line]}\n  floor: ${b[line]}\n` +
+      `Files kept: ${ours} ${floor}`,
+  );
+  process.exit(1);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function min(values: number[]): number {
+  return Math.min(...values);
+}
+
+function machine(): string {
+  const cores = cpus();
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  return (
+    `${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown'}), ` +
+    `${(totalmem() / 1024 ** 3).toFixed(1)} GiB memory, Node ${process.version}, ` +
+    `${platform()} ${arch()}; load average ${load}`
+  );
+}
+
+async function main(): Promise<void> {
+  const opts = options(process.argv.slice(2));
+  const work = mkdtempSync(join(tmpdir(), 'cdktf-bench-'));
+  console.log(`Machine: ${machine()}`);
+  console.log(
+    `Each measurement in a fresh node process; ${opts.runs} runs per size, ours and the floor ` +
+      'alternating; total = construct + app.synth().\n',
+  );
+
+  // The floor's templates: the library renders a specimen app once.
+  await measure(
+    'worker-ours.js',
+    [String(SPECIMEN_SERVICES), join(work, 'specimen')],
+    opts.timeoutSeconds,
+  );
+  const fixtureFile = join(work, 'fixture.json');
+  writeFileSync(fixtureFile, JSON.stringify(cutFixture(join(work, 'specimen'))));
+  rmSync(join(work, 'specimen'), { recursive: true, force: true });
+
+  const results: Measurement[] = [];
+  for (let run = 0; run < opts.runs; run++) {
+    for (const n of opts.sizes) {
+      const sides = run % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours'];
+      const files: Record<string, string> = {};
+      for (const side of sides) {
+        const outdir = join(work, `${side}-${n}-${run}`);
+        const args = side === 'ours' ? [String(n), outdir] : [String(n), outdir, fixtureFile];
+        const m = await measure(`worker-${side}.js`, args, opts.timeoutSeconds);
+        results.push(m);
+        files[side] = m.file;
+        process.stdout.write(
+          `  run ${run + 1} N=${n} ${side.padEnd(5)} ${(m.constructMs + m.synthMs).toFixed(0)} ms, ` +
+            `${m.peakRssMib.toFixed(0)} MiB\n`,
+        );
+      }
+      if (sha256(files.ours) !== sha256(files.floor)) failOnDifference(n, files.ours, files.floor);
+      for (const side of sides) rmSync(join(work, `${side}-${n}-${run}`), { recursive: true });
+    }
+  }
+  rmSync(work, { recursive: true, force: true });
+  console.log(`\nBoth sides wrote byte-identical cdk.tf.json in every run.\n`);
+  console.log(report(results, opts));
+  console.log(
+    `\nLoad average after the runs: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+}
+
+/** The table: min and median per size and side, ratios ours/floor, growth 2N/N. */
+function report(results: Measurement[], opts: Options): string {
+  const pick = (side: string, n: number) => results.filter((r) => r.side === side && r.n === n);
+  const total = (r: Measurement) => r.constructMs + r.synthMs;
+  const rows: string[] = [];
+  const header =
+    '|     N | side  | construct ms (min / med) | synth ms (min / med) | total ms (min / med) | peak RSS MiB (min / med) |';
+  rows.push(header, '|' + header.slice(1, -1).replace(/[^|]/g, '-') + '|');
+  const cell = (values: number[], width: number) =>
+    `${min(values).toFixed(0)} / ${median(values).toFixed(0)}`.padStart(width);
+  const ratios: string[] = [];
+  for (const n of opts.sizes) {
+    for (const side of ['ours', 'floor']) {
+      const r = pick(side, n);
+      rows.push(
+        `| ${String(n).padStart(5)} | ${side.padEnd(5)} | ${cell(
+          r.map((x) => x.constructMs),
+          24,
+        )} | ${cell(
+          r.map((x) => x.synthMs),
+          20,
+        )} | ${cell(r.map(total), 20)} | ${cell(
+          r.map((x) => x.peakRssMib),
+          24,
+        )} |`,
+      );
+    }
+    const time = median(pick('ours', n).map(total)) / median(pick('floor', n).map(total));
+    const rss =
+      median(pick('ours', n).map((x) => x.peakRssMib)) /
+      median(pick('floor', n).map((x) => x.peakRssMib));
+    ratios.push(
+      `| ${String(n).padStart(5)} | ${time.toFixed(2)}× ${mark(time <= 1.15)} | ${rss.toFixed(2)}× ${mark(rss <= 1.1)} |`,
+    );
+  }
+  const out = [...rows, '', 'ours / floor (medians; target ≤ 1.15× time, ≤ 1.10× RSS):', ''];
+  out.push('|     N | time       | peak RSS   |', '|-------|------------|------------|', ...ratios);
+  const growth: string[] = [];
+  for (let k = 1; k < opts.sizes.length; k++) {
+    const [a, b] = [opts.sizes[k - 1], opts.sizes[k]];
+    const g = (side: string) => median(pick(side, b).map(total)) / median(pick(side, a).map(total));
+    growth.push(
+      `| ${`${a} → ${b}`.padEnd(13)} | ${g('ours').toFixed(2)}× ${mark(g('ours') <= 2.1 * (b / a / 2))} | ${g('floor').toFixed(2)}× |`,
+    );
+  }
+  out.push('', 'Growth of the median total time (target ≤ 2.1× per doubling):', '');
+  out.push(
+    '| sizes         | ours     | floor |',
+    '|---------------|----------|-------|',
+    ...growth,
+  );
+  return out.join('\n');
+}
+
+function mark(ok: boolean): string {
+  return ok ? 'ok' : '!!';
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

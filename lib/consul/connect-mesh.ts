@@ -113,6 +113,7 @@ export class ConnectMesh extends Construct {
   private readonly nomadProvider?: TerraformProvider;
   private readonly datacenters?: string[];
   private readonly services = new Map<string, MeshService>();
+  private readonly servicesByTarget = new Map<Service, MeshService>();
   private readonly intentions = new Map<string, ServiceIntentions>();
   private readonly intentionsScope: Construct;
 
@@ -144,6 +145,19 @@ export class ConnectMesh extends Construct {
   /** The mesh's services, in the order they were added. */
   public get meshServices(): MeshService[] {
     return [...this.services.values()];
+  }
+
+  /** The mesh service of a name, if the mesh has one. */
+  public meshService(name: string): MeshService | undefined {
+    return this.services.get(name);
+  }
+
+  /**
+   * The mesh service a Nomad service was brought in as, if any.
+   * @internal
+   */
+  public _meshServiceOf(service: Service): MeshService | undefined {
+    return this.servicesByTarget.get(service);
   }
 
   /** The intentions of a destination, if any source may reach it. */
@@ -308,6 +322,7 @@ export class ConnectMesh extends Construct {
       );
     }
     this.services.set(meshService.name, meshService);
+    this.servicesByTarget.set(meshService.service, meshService);
     if (meshService.protocol !== MeshProtocol.TCP) {
       new ConfigEntry(this, `ServiceDefaults-${meshService.name}`, {
         kind: 'service-defaults',

@@ -1,8 +1,9 @@
 import { ConfigEntryServiceIntentions } from '@cdktf/provider-consul/lib/config-entry-service-intentions';
-import { Lazy, TerraformProvider } from 'cdktf';
+import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkOneOf, isToken } from '../core/checks';
 import { ConfigError, problem } from '../core/errors';
+import { Produced } from '../core/produced';
 import { terraformString } from '../core/terraform-string';
 import { checkServiceName } from '../nomad/names';
 
@@ -69,7 +70,7 @@ export class ServiceIntentions extends Construct {
     this.destination = props.destination;
     this.resource = new ConfigEntryServiceIntentions(this, 'Resource', {
       name: terraformString(props.destination),
-      sources: Lazy.anyValue({ produce: () => this.renderSources() }),
+      sources: new Produced(() => this.renderSources()),
       provider: props.provider,
     });
     this.node.addValidation({

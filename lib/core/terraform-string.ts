@@ -1,4 +1,12 @@
+import { Token } from 'cdktf';
+import { Produced } from './produced';
 import { splitTokens } from './tokens';
+
+/**
+ * Text that {@link terraformString} returns unchanged: ASCII (which is already NFC) without `$`,
+ * `%` or a carriage return, so without token markers or template sequences either.
+ */
+const PLAIN = /^[^$%\r\u0080-\uffff]*$/;
 
 /**
  * The one way text becomes a Terraform string. Every string the library puts into a provider
@@ -22,6 +30,7 @@ import { splitTokens } from './tokens';
  * @internal
  */
 export function terraformString(text: string): string {
+  if (PLAIN.test(text)) return text;
   const fragments = splitTokens(text);
   let out = '';
   for (let i = 0; i < fragments.length; i++) {
@@ -54,4 +63,35 @@ export function unescapeTerraform(text: string): string {
     (_m, literal?: string, escaped?: string) =>
       literal !== undefined ? literal.replace(/\\r/g, '\r') : `${escaped}{`,
   );
+}
+
+/**
+ * A Terraform string whose text is rendered from a model when the stack is synthesized, so
+ * changes made after construction count (the job of `Lazy.stringValue`, cheaper).
+ *
+ * cdktf resolves every attribute twice per synthesis (a preparing pass, then the real one) and
+ * Aspects run in between. The text is rendered once per model revision: `revision` must change
+ * whenever the model does (a counter every mutating method bumps); `undefined` means the model
+ * cannot tell, and the text is rendered on every resolve. Unlike a `Lazy`, creating one captures
+ * no stack trace.
+ *
+ * @param render the model's text, before Terraform escaping
+ * @param revision the model's current revision
+ * @internal
+ */
+export function renderedTerraformString(
+  render: () => string,
+  revision: () => number | undefined,
+): string {
+  let renderedRevision: number | undefined;
+  let text: string | undefined;
+  const produce = (): string => {
+    const current = revision();
+    if (text === undefined || current === undefined || current !== renderedRevision) {
+      text = terraformString(render());
+      renderedRevision = current;
+    }
+    return text;
+  };
+  return Token.asString(new Produced(produce));
 }

@@ -67,7 +67,7 @@ export class ZeroTrustDiagram {
     for (const mesh of meshes) {
       for (const service of mesh.meshServices) {
         for (const upstream of service.service.connectUpstreams) {
-          const target = mesh.meshServices.find((s) => s.name === upstream.destinationName);
+          const target = mesh.meshService(upstream.destinationName);
           const allowed =
             target !== undefined && mesh.intentionsOf(target)?.source(service.name) !== undefined;
           const text = `upstream :${upstream.localBindPort}${allowed ? ', intention allow' : ', NO intention'}`;

@@ -7,14 +7,32 @@ import { HclHeredoc, HclObject, HclValue } from './value';
 
 const INDENT = '  ';
 const INLINE_LIST_MAX = 100;
+/** Indentation by depth, built once. */
+const PADS: string[] = [];
+/**
+ * Text that quotes as it is in both dialects: printable ASCII (already NFC) without `"`, `\`,
+ * `$` or `%`, so without token markers or template sequences either.
+ */
+const PLAIN = /^[\x20\x21\x23\x26-\x5b\x5d-\x7e]*$/;
+
+function pad(depth: number): string {
+  return (PADS[depth] ??= INDENT.repeat(depth));
+}
 
 type Entry =
   | { readonly kind: 'attribute'; readonly name: string; readonly value: HclValue }
   | { readonly kind: 'block'; readonly block: HclBlock };
 
-interface Rendered {
-  readonly name: string;
-  readonly lines: string[];
+/**
+ * A rendered value: one line, or several (lines after the first already indented). Kept as a
+ * plain string when it is one line, which is nearly always.
+ */
+type Lines = string | string[];
+
+/** Attributes waiting to be written with their equals signs aligned. */
+interface Run {
+  readonly names: string[];
+  readonly values: Lines[];
 }
 
 /**
@@ -89,14 +107,14 @@ export class HclBody {
   /** Appends the body's lines at the given depth. */
   public writeLines(out: string[], depth: number, dialect: HclDialect): void {
     let previous: Entry['kind'] | undefined;
-    let run: Rendered[] = [];
+    const run: Run = { names: [], values: [] };
     for (const entry of this.entries) {
       if (entry.kind === 'attribute') {
         if (previous === 'block') out.push('');
-        run.push({ name: entry.name, lines: renderValue(entry.value, depth, dialect) });
+        run.names.push(entry.name);
+        run.values.push(renderValue(entry.value, depth, dialect));
       } else {
         writeAligned(out, run, depth);
-        run = [];
         if (previous !== undefined) out.push('');
         entry.block.writeLines(out, depth, dialect);
       }
@@ -127,25 +145,25 @@ export class HclBlock extends HclBody {
   }
 
   public override writeLines(out: string[], depth: number, dialect: HclDialect): void {
-    const pad = INDENT.repeat(depth);
+    const indent = pad(depth);
     let head = this.type;
     for (const label of this.labels) head += ' ' + quoteString(label, dialect);
     if (this.isEmpty) {
-      out.push(`${pad}${head} {}`);
+      out.push(`${indent}${head} {}`);
       return;
     }
-    out.push(`${pad}${head} {`);
+    out.push(`${indent}${head} {`);
     super.writeLines(out, depth + 1, dialect);
-    out.push(`${pad}}`);
+    out.push(`${indent}}`);
   }
 }
 
 /** Renders a value; lines after the first are already indented for `depth`. */
-function renderValue(value: HclValue, depth: number, dialect: HclDialect): string[] {
+function renderValue(value: HclValue, depth: number, dialect: HclDialect): Lines {
+  if (typeof value === 'string') return quoteString(value, dialect);
+  if (typeof value === 'number') return renderNumber(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof HclHeredoc) return renderHeredoc(value.text, dialect);
-  if (typeof value === 'string') return [quoteString(value, dialect)];
-  if (typeof value === 'number') return [renderNumber(value)];
-  if (typeof value === 'boolean') return [value ? 'true' : 'false'];
   if (Array.isArray(value)) return renderList(value, depth, dialect);
   return renderObject(value as HclObject, depth, dialect);
 }
@@ -157,6 +175,7 @@ function renderValue(value: HclValue, depth: number, dialect: HclDialect): strin
  * @internal
  */
 export function quoteString(text: string, dialect: HclDialect): string {
+  if (PLAIN.test(text)) return `"${text}"`;
   const source = dialect === HclDialect.HCL2 ? text.normalize('NFC') : text;
   let out = '"';
   for (const fragment of splitTokens(source)) {
@@ -168,50 +187,55 @@ export function quoteString(text: string, dialect: HclDialect): string {
 }
 
 function renderNumber(value: number): string {
+  // cdktf encodes a number token as a double far outside the safe integers.
+  if (Number.isSafeInteger(value)) return String(value);
   if (Token.isUnresolved(value)) return numberTokenValue(value);
   if (!Number.isFinite(value)) throw new Error(`${value} cannot be written in HCL`);
   return String(value);
 }
 
-function renderList(list: readonly HclValue[], depth: number, dialect: HclDialect): string[] {
-  if (Token.isUnresolved(list)) return [listTokenValue(list as string[])];
-  if (list.length === 0) return ['[]'];
+function renderList(list: readonly HclValue[], depth: number, dialect: HclDialect): Lines {
+  // cdktf encodes a list token as a list of one element.
+  if (list.length === 1 && Token.isUnresolved(list)) return listTokenValue(list as string[]);
+  if (list.length === 0) return '[]';
   const items = list.map((item) => renderValue(item, depth + 1, dialect));
-  if (items.every((i) => i.length === 1)) {
-    const inline = `[${items.map((i) => i[0]).join(', ')}]`;
-    if (inline.length <= INLINE_LIST_MAX) return [inline];
+  if (items.every((i) => typeof i === 'string')) {
+    const inline = `[${items.join(', ')}]`;
+    if (inline.length <= INLINE_LIST_MAX) return inline;
   }
-  const pad = INDENT.repeat(depth + 1);
+  const indent = pad(depth + 1);
   const lines = ['['];
   for (const item of items) {
-    lines.push(pad + item[0]);
+    if (typeof item === 'string') {
+      lines.push(indent + item + ',');
+      continue;
+    }
+    lines.push(indent + item[0]);
     for (let i = 1; i < item.length; i++) lines.push(item[i]);
     lines[lines.length - 1] += ',';
   }
-  lines.push(INDENT.repeat(depth) + ']');
+  lines.push(pad(depth) + ']');
   return lines;
 }
 
-function renderObject(object: HclObject, depth: number, dialect: HclDialect): string[] {
-  const run: Rendered[] = [];
+function renderObject(object: HclObject, depth: number, dialect: HclDialect): Lines {
+  const run: Run = { names: [], values: [] };
   for (const [key, value] of Object.entries(object)) {
     if (value === undefined) continue;
-    run.push({
-      name: isHclIdentifier(key) ? key : quoteString(key, dialect),
-      lines: renderValue(value, depth + 1, dialect),
-    });
+    run.names.push(isHclIdentifier(key) ? key : quoteString(key, dialect));
+    run.values.push(renderValue(value, depth + 1, dialect));
   }
-  if (run.length === 0) return ['{}'];
+  if (run.names.length === 0) return '{}';
   const lines = ['{'];
   writeAligned(lines, run, depth + 1);
-  lines.push(INDENT.repeat(depth) + '}');
+  lines.push(pad(depth) + '}');
   return lines;
 }
 
-function renderHeredoc(raw: string, dialect: HclDialect): string[] {
-  if (dialect !== HclDialect.HCL2) return [quoteString(raw, dialect)];
+function renderHeredoc(raw: string, dialect: HclDialect): Lines {
+  if (dialect !== HclDialect.HCL2) return quoteString(raw, dialect);
   const text = raw.normalize('NFC');
-  if (!canBeHeredoc(text)) return [quoteString(text, dialect)];
+  if (!canBeHeredoc(text)) return quoteString(text, dialect);
   const body = text.slice(0, -1).split('\n');
   let marker = 'EOT';
   for (let n = 1; body.some((line) => line.trim() === marker); n++) marker = `EOT${n}`;
@@ -224,28 +248,34 @@ function renderHeredoc(raw: string, dialect: HclDialect): string[] {
 /**
  * Writes `name = value` lines with the equals signs of consecutive attributes aligned, the way
  * `nomad fmt` does: a value that opens a bracket over several lines is not aligned and breaks
- * the run, while a heredoc counts as one line and stays in it.
+ * the run, while a heredoc counts as one line and stays in it. Empties the run.
  */
-function writeAligned(out: string[], run: readonly Rendered[], depth: number): void {
-  const pad = INDENT.repeat(depth);
+function writeAligned(out: string[], run: Run, depth: number): void {
+  const { names, values } = run;
+  if (names.length === 0) return;
+  const indent = pad(depth);
   let chainStart = 0;
-  const flush = (end: number) => {
+  for (let i = 0; i <= names.length; i++) {
+    const value = i < names.length ? values[i] : undefined;
+    const opens = typeof value === 'object' && (value[0] === '[' || value[0] === '{');
+    if (i < names.length && !opens) continue;
     let width = 0;
-    for (let i = chainStart; i < end; i++) width = Math.max(width, run[i].name.length);
-    for (let i = chainStart; i < end; i++) {
-      const lines = run[i].lines;
-      out.push(`${pad}${run[i].name.padEnd(width)} = ${lines[0]}`);
-      for (let j = 1; j < lines.length; j++) out.push(lines[j]);
-    }
-  };
-  for (let i = 0; i < run.length; i++) {
-    const lines = run[i].lines;
-    if (lines.length > 1 && (lines[0] === '[' || lines[0] === '{')) {
-      flush(i);
-      out.push(`${pad}${run[i].name} = ${lines[0]}`);
-      for (let j = 1; j < lines.length; j++) out.push(lines[j]);
-      chainStart = i + 1;
-    }
+    for (let k = chainStart; k < i; k++) width = Math.max(width, names[k].length);
+    for (let k = chainStart; k < i; k++)
+      writeAttribute(out, indent + names[k].padEnd(width), values[k]);
+    if (opens) writeAttribute(out, indent + names[i], value);
+    chainStart = i + 1;
   }
-  flush(run.length);
+  names.length = 0;
+  values.length = 0;
+}
+
+/** Writes `<head> = <value>`, then the value's further lines. */
+function writeAttribute(out: string[], head: string, value: Lines): void {
+  if (typeof value === 'string') {
+    out.push(`${head} = ${value}`);
+    return;
+  }
+  out.push(`${head} = ${value[0]}`);
+  for (let j = 1; j < value.length; j++) out.push(value[j]);
 }

@@ -150,7 +150,7 @@ export class ConsulConnectBinding implements IngressBinding {
         'The Consul-Connect variant reads the Consul catalog; the service must be registered in Consul.',
       );
     }
-    return this.options.mesh.meshServices.find((m) => m.service === service);
+    return this.options.mesh._meshServiceOf(service);
   }
 
   public checkHosts(): void {

@@ -224,7 +224,9 @@ export class TaskGroup {
 
   /** All services of the group, group-level first then each task's. */
   public get allServices(): Service[] {
-    return [...this.services, ...this.taskList.flatMap((t) => t.taskServices)];
+    const all = [...this.services];
+    for (const task of this.taskList) for (const service of task.taskServices) all.push(service);
+    return all;
   }
 
   /** The group's tasks, in order. */
@@ -264,6 +266,7 @@ export class TaskGroup {
   public setNetworkMode(mode: NetworkMode): void {
     checkOneOf(this.where, 'network mode', mode, Object.values(NetworkMode));
     this.mode = mode;
+    this.job._changed();
   }
 
   /** Adds a port to the group network. */
@@ -273,12 +276,14 @@ export class TaskGroup {
     checkPortNumber(this.where, `port ${JSON.stringify(port.label)} static`, port.static);
     checkPortNumber(this.where, `port ${JSON.stringify(port.label)} to`, port.to);
     this.ports.push(port);
+    this.job._changed();
   }
 
   /** Adds a group-level service. */
   public addService(props: GroupServiceProps): Service {
     const service = new Service(this, undefined, props);
     this.services.push(service);
+    this.job._changed();
     return service;
   }
 
@@ -295,18 +300,21 @@ export class TaskGroup {
     );
     this.volumeNames.add(volume.name);
     this.volumes.push(volume);
+    this.job._changed();
   }
 
   /** Adds a constraint. */
   public addConstraint(constraint: ConstraintProps): void {
     checkConstraint(this.where, constraint);
     this.constraints.push(constraint);
+    this.job._changed();
   }
 
   /** Adds an affinity. */
   public addAffinity(affinity: AffinityProps): void {
     checkAffinity(this.where, affinity);
     this.affinities.push(affinity);
+    this.job._changed();
   }
 
   /** Adds a task. */
@@ -322,6 +330,7 @@ export class TaskGroup {
     const task = new Task(this, name, props);
     this.taskList.push(task);
     this.tasksByName.set(name, task);
+    this.job._changed();
     return task;
   }
 

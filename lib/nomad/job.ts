@@ -71,6 +71,9 @@ export class Job {
   private readonly groupsByName = new Map<string, TaskGroup>();
   private readonly constraints: ConstraintProps[] = [];
   private readonly affinities: AffinityProps[] = [];
+  private revision = 0;
+  private renderedFromOtherModels = false;
+  private rendered: { readonly revision: number; readonly text: string } | undefined;
 
   constructor(
     /** The job ID and name in Nomad. */
@@ -141,6 +144,7 @@ export class Job {
     const group = new TaskGroup(this, name, props);
     this.groupList.push(group);
     this.groupsByName.set(name, group);
+    this._changed();
     return group;
   }
 
@@ -148,12 +152,43 @@ export class Job {
   public addConstraint(constraint: ConstraintProps): void {
     checkConstraint(this.where, constraint);
     this.constraints.push(constraint);
+    this._changed();
   }
 
   /** Adds a job-level affinity. */
   public addAffinity(affinity: AffinityProps): void {
     checkAffinity(this.where, affinity);
     this.affinities.push(affinity);
+    this._changed();
+  }
+
+  /**
+   * Records that the job, or one of its groups, tasks or services, changed: every mutating
+   * method calls it, so a rendered jobspec is reused only while the model stays the same.
+   * @internal
+   */
+  public _changed(): void {
+    this.revision++;
+  }
+
+  /**
+   * Records that part of the jobspec is produced from other models (a task's template
+   * producers), which change without telling the job: the jobspec is then rendered anew each
+   * time.
+   * @internal
+   */
+  public _rendersOtherModels(): void {
+    this.renderedFromOtherModels = true;
+    this._changed();
+  }
+
+  /**
+   * The model's revision, which changes with every change to the job; undefined when the
+   * jobspec also depends on other models.
+   * @internal
+   */
+  public get _revision(): number | undefined {
+    return this.renderedFromOtherModels ? undefined : this.revision;
   }
 
   /**
@@ -180,8 +215,19 @@ export class Job {
     return errors;
   }
 
-  /** Renders the jobspec as HCL2, as Nomad's jobspec parser reads it (before Terraform escaping). */
+  /**
+   * Renders the jobspec as HCL2, as Nomad's jobspec parser reads it (before Terraform escaping).
+   * The text is rendered once per revision of the model (see `_changed`).
+   */
   public render(): string {
+    const revision = this._revision;
+    if (revision !== undefined && this.rendered?.revision === revision) return this.rendered.text;
+    const text = this.renderText();
+    this.rendered = revision === undefined ? undefined : { revision, text };
+    return text;
+  }
+
+  private renderText(): string {
     const p = this.props;
     const file = new HclBody();
     const job = file

@@ -1,9 +1,9 @@
 import { Job as JobResource } from '@cdktf/provider-nomad/lib/job';
-import { Annotations, Aspects, IAspect, Lazy, TerraformProvider } from 'cdktf';
+import { Annotations, Aspects, IAspect, TerraformProvider } from 'cdktf';
 import { dependable } from 'cdktf/lib/tfExpression';
 import { Construct, IConstruct } from 'constructs';
 import { isToken } from '../core/checks';
-import { terraformString } from '../core/terraform-string';
+import { renderedTerraformString } from '../core/terraform-string';
 import { TaskGroup, TaskGroupProps } from './group';
 import { Job, JobProps } from './job';
 import { NomadNamespace } from './nomad-namespace';
@@ -30,7 +30,8 @@ export interface NomadJobProps extends JobProps {
 /**
  * A Nomad job, registered through Terraform's `nomad_job` resource. The jobspec is rendered from
  * the typed model when the stack is synthesized, so groups, tasks and services added after
- * construction are included. A job in a namespace declared by a `NomadNamespace` of the same
+ * construction are included (also by an Aspect); it is rendered once per change of the model,
+ * so change the model through its methods. A job in a namespace declared by a `NomadNamespace` of the same
  * stack depends on it; a job in another namespace that the stack does not declare gets a warning.
  *
  * @see https://registry.terraform.io/providers/hashicorp/nomad/latest/docs/resources/job
@@ -40,13 +41,18 @@ export class NomadJob extends Construct {
   public readonly spec: Job;
   /** The `nomad_job` resource (also `node.defaultChild`). */
   public readonly resource: JobResource;
+  private idReference: string | undefined;
+  private validated: { readonly revision: number; readonly errors: string[] } | undefined;
 
   constructor(scope: Construct, id: string, props: NomadJobProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
     this.spec = new Job(name, props, `${this.node.path} (job ${JSON.stringify(name)})`);
     this.resource = new JobResource(this, 'Resource', {
-      jobspec: Lazy.stringValue({ produce: () => terraformString(this.spec.render()) }),
+      jobspec: renderedTerraformString(
+        () => this.spec.render(),
+        () => this.spec._revision,
+      ),
       purgeOnDestroy: props.purgeOnDestroy ?? false,
       detach: props.detach,
       deregisterOnIdChange: props.deregisterOnIdChange,
@@ -54,13 +60,14 @@ export class NomadJob extends Construct {
       rerunIfDead: props.rerunIfDead,
       provider: props.provider,
     });
-    this.node.addValidation({ validate: () => this.spec._validate() });
+    this.node.addValidation({ validate: () => this.validateSpec() });
     Aspects.of(this).add(new NamespaceDependency(this));
   }
 
   /** The job's ID as Nomad reports it (a Terraform reference). */
   public get jobId(): string {
-    return this.resource.id;
+    this.idReference ??= this.resource.id;
+    return this.idReference;
   }
 
   /** The job name given at synthesis time. */
@@ -91,6 +98,19 @@ export class NomadJob extends Construct {
   /** Adds a job-level affinity. */
   public addAffinity(affinity: AffinityProps): void {
     this.spec.addAffinity(affinity);
+  }
+
+  /**
+   * The model's problems. cdktf validates twice per synthesis (the stack, then the app); an
+   * unchanged model is checked once.
+   */
+  private validateSpec(): string[] {
+    const revision = this.spec._revision;
+    if (revision === undefined) return this.spec._validate();
+    if (this.validated?.revision !== revision) {
+      this.validated = { revision, errors: this.spec._validate() };
+    }
+    return [...this.validated.errors];
   }
 
   /** The rendered jobspec as Nomad will read it (HCL2, before Terraform escaping). */

@@ -321,7 +321,10 @@ export class Service implements IServiceTarget {
 
   /** Adds a tag (a tag already present is not added twice). */
   public addTag(tag: string): void {
-    if (!this.tags.includes(tag)) this.tags.push(tag);
+    if (!this.tags.includes(tag)) {
+      this.tags.push(tag);
+      this.group.job._changed();
+    }
   }
 
   /**
@@ -340,6 +343,7 @@ export class Service implements IServiceTarget {
   public setSidecarTags(tags: string[]): void {
     this.requireSidecar('sidecar tags');
     this.sidecarTags = [...tags];
+    this.group.job._changed();
   }
 
   /**
@@ -368,9 +372,7 @@ export class Service implements IServiceTarget {
             'Pick another local port for the upstream.',
         );
       }
-      const taken = [this, ...this.group.allServices.filter((s) => s !== this)]
-        .flatMap((s) => s.connectUpstreams.map((u) => ({ service: s, upstream: u })))
-        .find((e) => e.upstream.localBindPort === upstream.localBindPort);
+      const taken = this.upstreamOnPort(upstream.localBindPort);
       if (taken) {
         throw new ConfigError(
           where,
@@ -394,6 +396,24 @@ export class Service implements IServiceTarget {
       );
     }
     this.upstreams.push(upstream);
+    this.group.job._changed();
+  }
+
+  /**
+   * The upstream of the group listening on a local port, if any: this service's own first,
+   * then those of the group's other services in order (they share one network namespace).
+   */
+  private upstreamOnPort(
+    port: number,
+  ): { service: Service; upstream: ConnectUpstreamProps } | undefined {
+    const own = this.upstreams.find((u) => u.localBindPort === port);
+    if (own) return { service: this, upstream: own };
+    for (const service of this.group.allServices) {
+      if (service === this) continue;
+      const upstream = service.upstreams.find((u) => u.localBindPort === port);
+      if (upstream) return { service, upstream };
+    }
+    return undefined;
   }
 
   /**
@@ -493,6 +513,7 @@ export class Service implements IServiceTarget {
       checkPortNumber(where, 'expose path localPathPort', path.localPathPort);
     }
     this.connect = connect;
+    this.group.job._changed();
     for (const upstream of proxy?.upstreams ?? []) this.addUpstream(upstream);
   }
 

@@ -319,6 +319,7 @@ export class Task {
   public addTemplate(template: TemplateProps): void {
     this.checkTemplate(template);
     this.templates.push(template);
+    this.job._changed();
   }
 
   /**
@@ -332,6 +333,7 @@ export class Task {
       this.checkTemplate(template);
       return template;
     });
+    this.job._rendersOtherModels();
   }
 
   private checkTemplate(template: TemplateProps): void {
@@ -401,6 +403,7 @@ export class Task {
     checkBlockKeys(this.where, 'artifact options', artifact.options);
     checkBlockKeys(this.where, 'artifact headers', artifact.headers);
     this.artifacts.push(artifact);
+    this.job._changed();
   }
 
   /** Mounts a group volume. */
@@ -412,12 +415,14 @@ export class Task {
       Object.values(PropagationMode),
     );
     this.volumeMounts.push(mount);
+    this.job._changed();
   }
 
   /** Adds a task-level service (no Connect; that belongs on the group). */
   public addService(props: TaskServiceProps): Service {
     const service = new Service(this.group, this, props);
     this.services.push(service);
+    this.job._changed();
     return service;
   }
 
@@ -427,12 +432,14 @@ export class Task {
       throw new ConfigError(this.where, 'env name', name, 'Give a non-empty variable name.');
     }
     this.env[name] = value;
+    this.job._changed();
   }
 
   /** Sets the task's `vault {}` block (replacing any earlier one). */
   public setVault(vault: TaskVaultProps): void {
     checkOneOf(this.where, 'vault changeMode', vault.changeMode, Object.values(VaultChangeMode));
     this.vault = vault;
+    this.job._changed();
   }
 
   /**

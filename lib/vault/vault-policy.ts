@@ -1,9 +1,9 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
-import { Lazy, TerraformProvider } from 'cdktf';
+import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { isToken } from '../core/checks';
 import { ConfigError } from '../core/errors';
-import { terraformString } from '../core/terraform-string';
+import { renderedTerraformString, terraformString } from '../core/terraform-string';
 import { PolicyDocument, PolicyRuleProps } from './policy-document';
 import { VaultNames } from './vault-names';
 
@@ -63,7 +63,11 @@ export class VaultPolicy extends Construct {
       name: terraformString(props.name),
       namespace: props.namespace === undefined ? undefined : terraformString(props.namespace),
       provider: props.provider,
-      policy: Lazy.stringValue({ produce: () => terraformString(this.document.render()) }),
+      // Rules are only ever added, so their number is the document's revision.
+      policy: renderedTerraformString(
+        () => this.document.render(),
+        () => this.document.pathRules.length,
+      ),
     });
     this.node.addValidation({ validate: () => this.document._validate() });
   }

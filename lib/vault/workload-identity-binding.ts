@@ -66,9 +66,11 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
   private readonly audience: string[];
   private readonly tokenPeriodSeconds: number;
   private readonly extraTokenPolicies: string[];
+  /** The backend's path, a reference read once (every role names it). */
+  private readonly backendPath: string;
   private readonly grants = new Map<
     Task,
-    { policy?: VaultPolicy; paths: Set<string>; rules: string[] }
+    { policy?: VaultPolicy; policyName?: string; paths: Set<string>; rules: string[] }
   >();
 
   constructor(
@@ -140,6 +142,7 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
       provider: context.vaultProvider,
       lifecycle: context.preventDestroy ? { preventDestroy: true } : undefined,
     });
+    this.backendPath = this.jwtAuthBackend.path;
     this.workloadPolicy = new VaultPolicy(parent, 'WorkloadPolicy', {
       name: this.policyName,
       rules: this.templatedRules(),
@@ -155,7 +158,7 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
     };
     this.clientStanza = {
       address: context.vaultAddress,
-      jwtAuthBackendPath: this.jwtAuthBackend.path,
+      jwtAuthBackendPath: this.backendPath,
     };
   }
 
@@ -188,8 +191,9 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
     if ((fresh.length > 0 || extraRules.length > 0) && !record.policy) {
       const scope = grantScope(grantsScope(this.scope), task);
       const id = grantIdentity(task);
+      record.policyName = grantName(this.policyName, task);
       record.policy = new VaultPolicy(scope, 'Policy', {
-        name: grantName(this.policyName, task),
+        name: record.policyName,
         provider: this.context.vaultProvider,
       });
       const roleName = grantName(this.roleName, task);
@@ -217,7 +221,7 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
       record.policy!.addRule(rule);
       record.rules.push(rule.path);
     }
-    return record.policy ? [this.policyName, grantName(this.policyName, task)] : [this.policyName];
+    return record.policyName ? [this.policyName, record.policyName] : [this.policyName];
   }
 
   private jwksSource(options: WorkloadIdentityOptions): { url?: string; pubkeys?: string[] } {
@@ -272,7 +276,7 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
     boundClaims?: Record<string, string>,
   ): JwtAuthBackendRole {
     return new JwtAuthBackendRole(scope, id, {
-      backend: this.jwtAuthBackend.path,
+      backend: this.backendPath,
       roleName: terraformString(roleName),
       roleType: 'jwt',
       boundAudiences: terraformStrings(this.audience),
@@ -300,8 +304,8 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
   /** Read access for each job to `<mount>/data/<namespace>/<job>` and below, by identity templating. */
   private templatedRules(): PolicyRuleProps[] {
     const mount = this.kvMountPath;
-    const meta = (claim: string) =>
-      `{{identity.entity.aliases.${this.jwtAuthBackend.accessor}.metadata.${claim}}}`;
+    const accessor = this.jwtAuthBackend.accessor;
+    const meta = (claim: string) => `{{identity.entity.aliases.${accessor}.metadata.${claim}}}`;
     const own = `${meta('nomad_namespace')}/${meta('nomad_job_id')}`;
     return [
       { path: `${mount}/data/${own}/*`, capabilities: [Capability.READ] },
