@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -15,12 +15,13 @@ import {
 } from '../lib';
 import { purgeJobs, registerJob } from './nomad-jobs';
 import { DevNomad, isLoopback, listeningAddresses, startDevNomad } from './servers';
-import { nomadBinary } from './support';
+import { nomadBinary, requireTool } from './support';
 import {
   Answer,
   TraefikProcess,
   freePort,
   request,
+  selfSignedCertificate,
   traefikBinary,
   waitFor,
   writeFiles,
@@ -104,6 +105,7 @@ let staticRendered: Record<string, any>; // eslint-disable-line @typescript-esli
 
 beforeAll(
   async () => {
+    requireTool('openssl', 'Install OpenSSL for the test certificate and s_client.');
     const traefikBin = traefikBinary();
     nomad = await startDevNomad(nomadBinary(), { rawExec: true });
     ports.web = await freePort();
@@ -138,29 +140,8 @@ beforeAll(
 
     // AND Traefik runs the rendered configuration, adapted as the header says
     const dir = mkdtempSync(join(tmpdir(), 'ingress-traffic-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        `/CN=${WEB_HOST}`,
-        '-addext',
-        `subjectAltName=DNS:${WEB_HOST},DNS:${SSH_HOST}`,
-        '-keyout',
-        join(dir, 'tls.key'),
-        '-out',
-        join(dir, 'tls.crt'),
-      ],
-      { stdio: 'ignore' },
-    );
+    const certificate = { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
+    selfSignedCertificate(certificate, WEB_HOST, [WEB_HOST, SSH_HOST]);
     staticRendered = parse(ingress.staticConfig.render());
     const run = structuredClone(staticRendered);
     for (const entryPoint of Object.values(run.entryPoints) as Array<{ address: string }>) {
@@ -173,7 +154,7 @@ beforeAll(
     dynamic.tls = {
       stores: {
         default: {
-          defaultCertificate: { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') },
+          defaultCertificate: certificate,
         },
       },
     };

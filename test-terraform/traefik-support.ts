@@ -164,3 +164,37 @@ export function request(
     req.end();
   });
 }
+
+/**
+ * Makes a self-signed P-256 certificate, valid for one day, for the common name and DNS names
+ * given, with OpenSSL.
+ */
+export function selfSignedCertificate(
+  files: { readonly certFile: string; readonly keyFile: string },
+  commonName: string,
+  dnsNames: readonly string[],
+): void {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      files.keyFile,
+      '-out',
+      files.certFile,
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${commonName}`,
+      '-addext',
+      `subjectAltName=${dnsNames.map((n) => `DNS:${n}`).join(',')}`,
+    ],
+    { stdio: 'ignore' },
+  );
+}

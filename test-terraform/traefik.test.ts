@@ -24,6 +24,7 @@ import {
   TraefikProcess,
   freePort,
   request,
+  selfSignedCertificate,
   traefikBinary,
   waitFor,
   writeFiles,
@@ -240,28 +241,10 @@ describe('Consul-Connect-variant-like configuration with the file provider', () 
     [websecure, internal] = [await freePort(), await freePort()];
     const closedBackend = await freePort();
     // A CA certificate that doubles as the default certificate and as the backends' root CA.
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        join(dir, 'ca-key.pem'),
-        '-out',
-        join(dir, 'ca.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=test-ca',
-        '-addext',
-        'subjectAltName=DNS:backend.internal',
-      ],
-      { stdio: 'ignore' },
+    selfSignedCertificate(
+      { certFile: join(dir, 'ca.pem'), keyFile: join(dir, 'ca-key.pem') },
+      'test-ca',
+      ['backend.internal'],
     );
     // htpasswd -s format: {SHA} + base64(sha1(password)), braces included.
     const sha = execFileSync('openssl', ['dgst', '-sha1', '-binary'], { input: 's3cret' }).toString(
