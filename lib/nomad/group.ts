@@ -6,6 +6,7 @@ import {
   UniqueNames,
 } from '../core/checks';
 import { ConfigError, listNames, problem } from '../core/errors';
+import { NamedChildren } from '../core/named-children';
 import { HclBlock } from '../hcl/writer';
 import type { Job } from './job';
 import { checkGroupName, checkPortLabel } from './names';
@@ -150,8 +151,7 @@ export class TaskGroup {
   private readonly services: Service[] = [];
   private readonly volumes: VolumeProps[] = [];
   private readonly volumeNames: UniqueNames;
-  private readonly taskList: Task[] = [];
-  private readonly tasksByName = new Map<string, Task>();
+  private readonly children: NamedChildren<Task>;
   private readonly constraints: ConstraintProps[] = [];
   private readonly affinities: AffinityProps[] = [];
   private mode: NetworkMode | undefined;
@@ -168,6 +168,7 @@ export class TaskGroup {
     const where = this.where;
     this.portNames = new UniqueNames(where, 'port label');
     this.volumeNames = new UniqueNames(where, 'volume name');
+    this.children = new NamedChildren(where, 'task', 'group');
     checkGroupName(where, name);
     checkInteger(
       where,
@@ -225,27 +226,19 @@ export class TaskGroup {
   /** All services of the group, group-level first then each task's. */
   public get allServices(): Service[] {
     const all = [...this.services];
-    for (const task of this.taskList) for (const service of task.taskServices) all.push(service);
+    for (const task of this.children.items)
+      for (const service of task.taskServices) all.push(service);
     return all;
   }
 
   /** The group's tasks, in order. */
   public get tasks(): readonly Task[] {
-    return this.taskList;
+    return this.children.items;
   }
 
   /** The task of that name; throws, listing the tasks, when there is none. */
   public task(name: string): Task {
-    const task = this.tasksByName.get(name);
-    if (!task) {
-      throw new ConfigError(
-        this.where,
-        'task',
-        name,
-        `The group has no such task; its tasks are: ${listNames(this.taskList.map((t) => t.name))}.`,
-      );
-    }
-    return task;
+    return this.children.get(name);
   }
 
   /** The group service of that name; throws, listing the services, when there is none. */
@@ -319,17 +312,8 @@ export class TaskGroup {
 
   /** Adds a task. */
   public addTask(name: string, props: TaskProps): Task {
-    if (this.tasksByName.has(name)) {
-      throw new ConfigError(
-        this.where,
-        'task name',
-        name,
-        'Each task name must be unique within its group; rename one of them.',
-      );
-    }
-    const task = new Task(this, name, props);
-    this.taskList.push(task);
-    this.tasksByName.set(name, task);
+    this.children.checkFree(name);
+    const task = this.children.add(new Task(this, name, props));
     this.job._changed();
     return task;
   }
@@ -390,19 +374,19 @@ export class TaskGroup {
             'A Connect-native service names the task that serves it; set task.',
           ),
         );
-      } else if (task !== undefined && !this.tasksByName.has(task)) {
+      } else if (task !== undefined && !this.children.has(task)) {
         errors.push(
           problem(
             service.where,
             'task',
             task,
-            `The group has no such task (tasks: ${listNames(this.taskList.map((t) => t.name))}).`,
+            `The group has no such task (tasks: ${listNames(this.children.items.map((t) => t.name))}).`,
           ),
         );
       }
     }
     const volumes = new Set(this.volumes.map((v) => v.name));
-    for (const task of this.taskList) {
+    for (const task of this.children.items) {
       for (const label of task.driver.portLabels) {
         if (!labels.has(label)) {
           errors.push(
@@ -428,7 +412,7 @@ export class TaskGroup {
         }
       }
     }
-    if (this.taskList.length === 0) {
+    if (this.children.items.length === 0) {
       errors.push(
         problem(this.where, 'tasks', [], 'The group has no tasks; add one with addTask.'),
       );
@@ -489,7 +473,7 @@ export class TaskGroup {
         .attribute('sticky', p.ephemeralDisk.sticky);
     }
     if (p.update) block.appendBlock(renderUpdate(p.update));
-    for (const task of this.taskList) block.appendBlock(task._toHcl());
+    for (const task of this.children.items) block.appendBlock(task._toHcl());
     block.mapBlockOrAttribute('meta', p.meta);
     return block;
   }

@@ -1,5 +1,6 @@
 import { checkInteger, checkOneOf } from '../core/checks';
-import { ConfigError, listNames, problem } from '../core/errors';
+import { ConfigError, problem } from '../core/errors';
+import { NamedChildren } from '../core/named-children';
 import { HclDialect } from '../hcl/dialect';
 import { HclBody } from '../hcl/writer';
 import { TaskGroup, TaskGroupProps } from './group';
@@ -67,8 +68,7 @@ export interface JobProps {
 export class Job {
   /** Where this job is, for messages (a construct path, or the job name). */
   public readonly where: string;
-  private readonly groupList: TaskGroup[] = [];
-  private readonly groupsByName = new Map<string, TaskGroup>();
+  private readonly children: NamedChildren<TaskGroup>;
   private readonly constraints: ConstraintProps[] = [];
   private readonly affinities: AffinityProps[] = [];
   private revision = 0;
@@ -82,6 +82,7 @@ export class Job {
     where?: string,
   ) {
     this.where = where ?? `job ${JSON.stringify(name)}`;
+    this.children = new NamedChildren(this.where, 'group', 'job');
     checkJobId(this.where, name);
     if (props.namespace !== undefined) checkNamespaceName(this.where, props.namespace);
     checkOneOf(this.where, 'type', props.type, Object.values(JobType));
@@ -114,36 +115,18 @@ export class Job {
 
   /** The task groups, in order. */
   public get groups(): readonly TaskGroup[] {
-    return this.groupList;
+    return this.children.items;
   }
 
   /** The group of that name; throws, listing the groups, when there is none. */
   public group(name: string): TaskGroup {
-    const group = this.groupsByName.get(name);
-    if (!group) {
-      throw new ConfigError(
-        this.where,
-        'group',
-        name,
-        `The job has no such group; its groups are: ${listNames(this.groupList.map((g) => g.name))}.`,
-      );
-    }
-    return group;
+    return this.children.get(name);
   }
 
   /** Adds a task group. */
   public addGroup(name: string, props: TaskGroupProps = {}): TaskGroup {
-    if (this.groupsByName.has(name)) {
-      throw new ConfigError(
-        this.where,
-        'group name',
-        name,
-        'Each group name must be unique within its job; rename one of them.',
-      );
-    }
-    const group = new TaskGroup(this, name, props);
-    this.groupList.push(group);
-    this.groupsByName.set(name, group);
+    this.children.checkFree(name);
+    const group = this.children.add(new TaskGroup(this, name, props));
     this._changed();
     return group;
   }
@@ -196,15 +179,15 @@ export class Job {
    * @internal
    */
   public _validate(): string[] {
-    if (this.groupList.length === 0) {
+    if (this.children.items.length === 0) {
       return [
         problem(this.where, 'groups', [], 'The job has no task groups; add one with addGroup.'),
       ];
     }
     const jobMeta = Object.keys(this.props.meta ?? {});
-    const errors = this.groupList.flatMap((g) => g._validate(jobMeta));
+    const errors = this.children.items.flatMap((g) => g._validate(jobMeta));
     if (this.type === JobType.SYSTEM || this.type === JobType.SYSBATCH) {
-      for (const g of this.groupList) {
+      for (const g of this.children.items) {
         if (g.count !== undefined && g.count > 1) {
           errors.push(
             `${g.where}: invalid count ${g.count}. A ${this.type} job runs one allocation per client; remove count.`,
@@ -242,7 +225,7 @@ export class Job {
     for (const c of this.constraints) job.appendBlock(renderConstraint(c));
     for (const a of this.affinities) job.appendBlock(renderAffinity(a));
     if (p.update) job.appendBlock(renderUpdate(p.update));
-    for (const group of this.groupList) job.appendBlock(group._toHcl());
+    for (const group of this.children.items) job.appendBlock(group._toHcl());
     return file.render(HclDialect.HCL2);
   }
 }
