@@ -9,7 +9,7 @@ import {
   allocationOutcome,
   AllocationOutcome,
   jobspecOf,
-  purgeJobs,
+  stopNomadAndVault,
   registerJob,
   secretPrintingJob,
   TEMPLATE_VAULT_RETRY,
@@ -116,18 +116,7 @@ beforeAll(
   10 * 60 * 1000,
 );
 
-afterAll(async () => {
-  purgeJobs(
-    nomad,
-    Object.values(jobs)
-      .map((j) => j?.jobName)
-      .filter(Boolean),
-  );
-  const results = await Promise.allSettled([nomad?.process.stop(), vault?.process.stop()]);
-  expect(nomad?.process.running() ?? false).toBe(false);
-  expect(vault?.process.running() ?? false).toBe(false);
-  for (const r of results) if (r.status === 'rejected') throw r.reason;
-});
+afterAll(() => stopNomadAndVault(nomad, vault, Object.values(jobs)));
 
 test(`Nomad ${NOMAD_VERSION} runs on loopback only with the server token Terraform created`, async () => {
   for (const p of [nomad.process, vault.process]) {

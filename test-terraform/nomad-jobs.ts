@@ -2,7 +2,7 @@ import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { TerraformStack } from 'cdktf';
 import { JobType, NomadJob, RestartMode, Task, TaskDriver } from '../lib';
-import { DevNomad, waitFor } from './servers';
+import { DevNomad, DevVault, waitFor } from './servers';
 
 /**
  * Batch jobs for the end-to-end checks: one raw_exec task that prints the file its template
@@ -133,4 +133,23 @@ export async function allocationOutcome(
 export function purgeJobs(nomad: DevNomad | undefined, jobIds: string[]): void {
   if (!nomad?.process.running()) return;
   for (const id of jobIds) nomad.cli('job', 'stop', '-purge', '-detach', id);
+}
+
+/**
+ * Purges the jobs, then stops the agent and Vault by their PIDs: both, even when a check or the
+ * start of the other failed. Fails when either is still running, or stopping one failed.
+ */
+export async function stopNomadAndVault(
+  nomad: DevNomad | undefined,
+  vault: DevVault | undefined,
+  jobs: ReadonlyArray<NomadJob | undefined>,
+): Promise<void> {
+  purgeJobs(
+    nomad,
+    jobs.filter((j): j is NomadJob => j !== undefined).map((j) => j.jobName),
+  );
+  const results = await Promise.allSettled([nomad?.process.stop(), vault?.process.stop()]);
+  expect(nomad?.process.running() ?? false).toBe(false);
+  expect(vault?.process.running() ?? false).toBe(false);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
 }

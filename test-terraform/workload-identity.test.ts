@@ -9,7 +9,7 @@ import {
   allocationOutcome,
   AllocationOutcome,
   jobspecOf,
-  purgeJobs,
+  stopNomadAndVault,
   registerJob,
   secretPrintingJob,
   TEMPLATE_VAULT_RETRY,
@@ -141,19 +141,7 @@ beforeAll(
   10 * 60 * 1000,
 );
 
-afterAll(async () => {
-  purgeJobs(
-    nomad,
-    Object.values(jobs)
-      .map((j) => j?.jobName)
-      .filter(Boolean),
-  );
-  // Each is stopped by its PID, even when a check or the start of the other failed.
-  const results = await Promise.allSettled([nomad?.process.stop(), vault?.process.stop()]);
-  expect(nomad?.process.running() ?? false).toBe(false);
-  expect(vault?.process.running() ?? false).toBe(false);
-  for (const r of results) if (r.status === 'rejected') throw r.reason;
-});
+afterAll(() => stopNomadAndVault(nomad, vault, Object.values(jobs)));
 
 test('the agent and Vault listen on loopback only, the agent with the applied stanzas', async () => {
   for (const p of [nomad.process, vault.process]) {
