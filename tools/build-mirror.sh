@@ -26,11 +26,8 @@ while read -r name version module goversion; do
     continue
   fi
   echo "build-mirror: building $name $version from $module@$goversion" >&2
-  src=$(go_module_dir "$module@$goversion")
   work="$builds/$name-$version"
-  rm -rf "$work"
-  cp -r "$src" "$work"
-  chmod -R u+w "$work"
+  go_module_copy "$module@$goversion" "$work"
   mkdir -p "$dest"
   # Built as the main module, so the provider's own replace directives apply.
   (cd "$work" && GOFLAGS=-buildvcs=false go build -trimpath -o "$bin.tmp" .)

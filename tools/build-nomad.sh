@@ -35,12 +35,9 @@ bin="$cache/bin/nomad-$version"
 command -v go >/dev/null || { echo "build-nomad: 'go' is not on PATH" >&2; exit 1; }
 if [ ! -x "$bin" ]; then
   echo "build-nomad: building Nomad $version" >&2
-  src=$(go_module_dir "github.com/hashicorp/nomad@$version")
   work="$cache/builds/nomad-$version"
-  rm -rf "$work"
-  mkdir -p "$(dirname "$work")" "$cache/bin"
-  cp -r "$src" "$work"
-  chmod -R u+w "$work"
+  mkdir -p "$cache/bin"
+  go_module_copy "github.com/hashicorp/nomad@$version" "$work"
   (
     cd "$work"
     go mod edit -replace "github.com/hashicorp/nomad/api=github.com/hashicorp/nomad/api@$api"

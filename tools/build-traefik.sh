@@ -59,12 +59,9 @@ served() { go mod download "$1" >/dev/null 2>&1; }
 command -v go >/dev/null || { echo "build-traefik: 'go' is not on PATH" >&2; exit 1; }
 if [ ! -x "$bin" ]; then
   note "building Traefik $version"
-  src=$(go_module_dir "github.com/traefik/traefik/v3@$version")
   work="$cache/builds/traefik-$version"
-  rm -rf "$work"
-  mkdir -p "$(dirname "$work")" "$cache/bin"
-  cp -r "$src" "$work"
-  chmod -R u+w "$work"
+  mkdir -p "$cache/bin"
+  go_module_copy "github.com/traefik/traefik/v3@$version" "$work"
   cd "$work"
 
   ext=pkg/config/dynamic/ext
@@ -113,9 +110,7 @@ EOF
     note "the proxy serves no source for the SDKs of these lego DNS providers; leaving them" \
       "out of lego's provider table:$dropped"
     legodir="$work/third_party/lego"
-    mkdir -p "$work/third_party"
-    cp -r "$(go_module_dir "$lego")" "$legodir"
-    chmod -R u+w "$legodir"
+    go_module_copy "$lego" "$legodir"
     table="$legodir/providers/dns/zz_gen_dns_providers.go"
     for provider in $dropped; do
       # Drop the provider's import and its case (the case line and the return under it).

@@ -53,12 +53,9 @@ replace_in() {
 command -v go >/dev/null || { echo "build-vault: 'go' is not on PATH" >&2; exit 1; }
 if [ ! -x "$bin" ]; then
   echo "build-vault: building Vault $version" >&2
-  src=$(go_module_dir "github.com/hashicorp/vault@$version")
   work="$cache/builds/vault-$version"
-  rm -rf "$work"
-  mkdir -p "$(dirname "$work")" "$cache/bin"
-  cp -r "$src" "$work"
-  chmod -R u+w "$work"
+  mkdir -p "$cache/bin"
+  go_module_copy "github.com/hashicorp/vault@$version" "$work"
   (
     cd "$work"
     # One "-replace=old=old@version" argument per local replace whose directory is missing.
