@@ -17,6 +17,7 @@ import {
   referenceProvider,
   tlsDomains,
 } from './validate';
+import { compact, copy, Obj } from './objects';
 
 const WHERE = 'TraefikDynamicConfig';
 
@@ -261,8 +262,6 @@ export interface TraefikDynamicConfigProps {
   /** Named TLS options. @default - none */
   readonly tlsOptions?: TraefikTlsOptionsProps[];
 }
-
-type Obj = Record<string, unknown>;
 
 /**
  * Traefik dynamic configuration for what service tags cannot carry (named servers transports,
@@ -714,14 +713,6 @@ export class TraefikDynamicConfig {
       }
     }
   }
-}
-
-function compact(obj: Obj): Obj {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
-}
-
-function copy<T>(list: T[] | undefined): T[] | undefined {
-  return list === undefined || isToken(list) ? list : [...list];
 }
 
 function mapObject(map: Map<string, Obj>): Obj | undefined {

@@ -14,6 +14,7 @@ import {
   checkUnique,
   tlsDomains,
 } from './validate';
+import { compact, copy, Obj } from './objects';
 
 const WHERE = 'TraefikStaticConfig';
 
@@ -497,8 +498,6 @@ export interface TraefikStaticConfigProps {
   readonly tcpServersTransport?: TraefikTcpServersTransportProps;
 }
 
-type Obj = Record<string, unknown>;
-
 /**
  * A typed model of Traefik v3's static configuration, rendered as template-safe YAML.
  *
@@ -791,17 +790,9 @@ export class TraefikStaticConfig {
   }
 }
 
-function compact(obj: Obj): Obj {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
-}
-
 /** The given keys of an object that are set (other keys, e.g. from JavaScript callers, are dropped). */
 function pick<T extends object>(obj: T, keys: Array<keyof T & string>): Obj {
   return compact(Object.fromEntries(keys.map((k) => [k, obj[k]])));
-}
-
-function copy<T>(list: T[] | undefined): T[] | undefined {
-  return list === undefined || isToken(list) ? list : [...list];
 }
 
 function checkEnum(where: string, prop: string, value: string | undefined, e: object): void {
