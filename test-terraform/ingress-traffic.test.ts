@@ -14,16 +14,21 @@ import {
   ZeroTrustIngress,
 } from '../lib';
 import { purgeJobs, registerJob } from './nomad-jobs';
-import { DevNomad, isLoopback, listeningAddresses, startDevNomad } from './servers';
+import {
+  DevNomad,
+  freeLoopbackPorts,
+  isLoopback,
+  listeningAddresses,
+  startDevNomad,
+  waitFor,
+} from './servers';
 import { nomadBinary, requireTool } from './support';
 import {
   Answer,
   TraefikProcess,
-  freePort,
   request,
   selfSignedCertificate,
   traefikBinary,
-  waitFor,
   writeFiles,
 } from './traefik-support';
 
@@ -108,9 +113,7 @@ beforeAll(
     requireTool('openssl', 'Install OpenSSL for the test certificate and s_client.');
     const traefikBin = traefikBinary();
     nomad = await startDevNomad(nomadBinary(), { rawExec: true });
-    ports.web = await freePort();
-    ports.websecure = await freePort();
-    ports.internal = await freePort();
+    [ports.web, ports.websecure, ports.internal] = await freeLoopbackPorts(3);
 
     // GIVEN the Tailscale variant on the agent, with the dashboard on the internal entry point
     const stack = new TerraformStack(Testing.app() as App, 'traffic');
@@ -162,17 +165,11 @@ beforeAll(
     traefik = new TraefikProcess(traefikBin, dir, join(dir, 'traefik.yml'));
 
     // THEN (before the checks) Traefik answers /ping and routes the web host
-    await waitFor(
-      `Traefik to route ${WEB_HOST}`,
-      async () => {
-        if (traefik!.exitCode !== undefined) {
-          throw new Error(`Traefik exited (${traefik!.exitCode}):\n${traefik!.log.slice(-3000)}`);
-        }
-        const a = await request(`https://127.0.0.1:${ports.websecure}/`, { host: WEB_HOST });
-        return a.status === 200 ? a : undefined;
-      },
-      90_000,
-    );
+    await waitFor(`Traefik to route ${WEB_HOST}`, 90_000, async () => {
+      traefik!.checkRunning();
+      const a = await request(`https://127.0.0.1:${ports.websecure}/`, { host: WEB_HOST });
+      return a.status === 200 ? a : undefined;
+    });
   },
   15 * 60 * 1000,
 );

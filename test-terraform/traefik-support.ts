@@ -2,8 +2,8 @@ import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import * as http from 'http';
 import * as https from 'https';
-import { createServer } from 'net';
 import { join } from 'path';
+import { GiveUp } from './servers';
 import { CACHE, ROOT, requireTool } from './support';
 
 /** Builds Traefik with tools/build-traefik.sh (or reuses the build) and returns the binary. */
@@ -15,39 +15,6 @@ export function traefikBinary(): string {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return out.trim().split('\n').pop()!;
-}
-
-/** A loopback TCP port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Waits until `check` returns a value (not undefined), polling, for at most `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`);
 }
 
 /** A Traefik process started by a test. */
@@ -71,6 +38,13 @@ export class TraefikProcess {
   /** Everything Traefik logged so far. */
   public get log(): string {
     return this.output;
+  }
+
+  /** Throws (stopping a {@link waitFor}) with the end of the log when Traefik has exited. */
+  public checkRunning(): void {
+    if (this.exit !== undefined) {
+      throw new GiveUp(`Traefik exited (${this.exit}):\n${this.output.slice(-3000)}`);
+    }
   }
 
   /** The exit code, once exited (-1 for a signal), else undefined. */

@@ -22,13 +22,12 @@ import { renderTemplateSafeYaml } from '../lib/traefik/template-safe-yaml';
 import { requireTool, terraform } from './support';
 import {
   TraefikProcess,
-  freePort,
   request,
   selfSignedCertificate,
   traefikBinary,
-  waitFor,
   writeFiles,
 } from './traefik-support';
+import { freeLoopbackPorts, waitFor } from './servers';
 
 // Traefik v3.7.13 built from its Go module, started on 127.0.0.1 only, on ports of its own, with
 // configuration files rendered by lib/traefik. Providers point at closed loopback ports; the
@@ -58,17 +57,11 @@ function start(dir: string, files: Record<string, string>): TraefikProcess {
 }
 
 async function ping(traefik: TraefikProcess, port: number): Promise<void> {
-  const answer = await waitFor(
-    `Traefik to answer /ping on 127.0.0.1:${port}`,
-    async () => {
-      if (traefik.exitCode !== undefined) {
-        throw new Error(`Traefik exited (${traefik.exitCode}):\n${traefik.log.slice(-3000)}`);
-      }
-      const a = await request(`http://127.0.0.1:${port}/ping`);
-      return a.status === 200 ? a : undefined;
-    },
-    30_000,
-  );
+  const answer = await waitFor(`Traefik to answer /ping on 127.0.0.1:${port}`, 30_000, async () => {
+    traefik.checkRunning();
+    const a = await request(`http://127.0.0.1:${port}/ping`);
+    return a.status === 200 ? a : undefined;
+  });
   expect(answer.body).toBe('OK');
 }
 
@@ -104,7 +97,7 @@ function loadedStaticConfiguration(traefik: TraefikProcess): Record<string, any>
 describe('Tailscale-variant-like configuration, with values Terraform supplies', () => {
   test('Terraform renders it, it reads back exactly, and Traefik runs it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'traefik-tailscale-'));
-    const [web, websecure, internal] = [await freePort(), await freePort(), await freePort()];
+    const [web, websecure, internal] = await freeLoopbackPorts(3);
 
     // GIVEN the default rule, the trusted proxies and a hostile string from Terraform variables
     const stack = new TerraformStack(Testing.app() as App, 'traefik');
@@ -238,8 +231,8 @@ describe('Consul-Connect-variant-like configuration with the file provider', () 
   beforeAll(async () => {
     requireTool('openssl', 'Install OpenSSL to make the test certificate.');
     dir = mkdtempSync(join(tmpdir(), 'traefik-connect-'));
-    [websecure, internal] = [await freePort(), await freePort()];
-    const closedBackend = await freePort();
+    let closedBackend: number;
+    [websecure, internal, closedBackend] = await freeLoopbackPorts(3);
     // A CA certificate that doubles as the default certificate and as the backends' root CA.
     selfSignedCertificate(
       { certFile: join(dir, 'ca.pem'), keyFile: join(dir, 'ca-key.pem') },
@@ -386,7 +379,7 @@ describe('Consul-Connect-variant-like configuration with the file provider', () 
 describe('Traefik refuses what it does not know (so the checks above can fail)', () => {
   /** A small valid configuration on a port of its own. */
   async function base(): Promise<{ config: TraefikStaticConfig; port: number }> {
-    const port = await freePort();
+    const [port] = await freeLoopbackPorts(1);
     return {
       port,
       config: new TraefikStaticConfig({
@@ -409,7 +402,7 @@ describe('Traefik refuses what it does not know (so the checks above can fail)',
     const traefik = start(mkdtempSync(join(tmpdir(), 'traefik-bad-')), {
       'traefik.yml': misspelled,
     });
-    const code = await waitFor('Traefik to exit', () => traefik.exitCode ?? undefined, 20_000);
+    const code = await waitFor('Traefik to exit', 20_000, () => traefik.exitCode ?? undefined);
 
     // THEN it refuses to start and names the key
     expect(code).not.toBe(0);
@@ -419,7 +412,7 @@ describe('Traefik refuses what it does not know (so the checks above can fail)',
   test('a dynamic configuration with a misspelled key is reported as an error', async () => {
     // GIVEN a valid static configuration and a dynamic one with a misspelled key
     const dir = mkdtempSync(join(tmpdir(), 'traefik-bad-dynamic-'));
-    const port = await freePort();
+    const [port] = await freeLoopbackPorts(1);
     const config = new TraefikStaticConfig({
       log: { format: TraefikLogFormat.JSON },
       ping: { entryPoint: 'internal' },
@@ -435,10 +428,8 @@ describe('Traefik refuses what it does not know (so the checks above can fail)',
     // WHEN Traefik runs it
     const traefik = start(dir, { 'traefik.yml': config.render(), 'dynamic.yml': yaml });
     await ping(traefik, port);
-    await waitFor(
-      'the file provider error',
-      () => (configurationErrors(traefik).length > 0 ? true : undefined),
-      10_000,
+    await waitFor('the file provider error', 10_000, () =>
+      configurationErrors(traefik).length > 0 ? true : undefined,
     );
 
     // THEN the error check above would have caught it
@@ -452,7 +443,7 @@ describe('every modelled static option is a key Traefik v3.7 knows', () => {
   test('a configuration using them all starts', async () => {
     // GIVEN the model's options, all set, pointing at loopback and missing files
     const dir = mkdtempSync(join(tmpdir(), 'traefik-all-'));
-    const [web, websecure, internal] = [await freePort(), await freePort(), await freePort()];
+    const [web, websecure, internal] = await freeLoopbackPorts(3);
     const config = new TraefikStaticConfig({
       global: { checkNewVersion: false, sendAnonymousUsage: false },
       log: { level: TraefikLogLevel.INFO, format: TraefikLogFormat.JSON, noColor: true },
