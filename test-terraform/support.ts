@@ -296,7 +296,14 @@ export function terraform(
     const vars = { ...options.vars, ...addressVars };
     fullArgs = [...args, ...Object.entries(vars).flatMap(([k, v]) => ['-var', `${k}=${v}`])];
   }
-  const run = spawnSync(tf, fullArgs, { cwd: dir, encoding: 'utf8', env, timeout: 10 * 60 * 1000 });
+  // a plan of many outputs prints more than spawnSync's default 1 MB buffer
+  const run = spawnSync(tf, fullArgs, {
+    cwd: dir,
+    encoding: 'utf8',
+    env,
+    timeout: 10 * 60 * 1000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return { status: run.status ?? -1, output: `${run.stdout}\n${run.stderr}`, stdout: run.stdout };
 }
 

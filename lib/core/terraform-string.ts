@@ -1,6 +1,8 @@
 import { Token } from 'cdktf';
+import { ConfigError } from './errors';
 import { Produced } from './produced';
 import { splitTokens } from './tokens';
+import { toNfc } from './unicode';
 
 /**
  * Text that {@link terraformString} returns unchanged: ASCII (which is already NFC) without `$`,
@@ -14,7 +16,8 @@ const PLAIN = /^[^$%\r\u0080-\uffff]*$/;
  * types is ever evaluated by Terraform:
  *
  * - literal text is normalized to Unicode NFC, as Terraform normalizes every string literal of
- *   its configuration: what is synthesized is what Terraform plans;
+ *   its configuration: what is synthesized is what Terraform plans. Text that Go's normalizer
+ *   would turn into something else is refused ({@link toNfc});
  * - a `${` in literal text, with any `$` before it, is written as the interpolation of those
  *   dollar signs followed by `{` (`${"$"}{`), which Terraform evaluates to the same text. The
  *   usual escape `$${` is not used: cdktf reads a `${` in literal text as the start of an
@@ -39,8 +42,7 @@ export function terraformString(text: string): string {
       out += fragment.text;
       continue;
     }
-    let literal = fragment.text
-      .normalize('NFC')
+    let literal = toNfc(fragment.text)
       .replace(/(\$+)\{/g, (_m, dollars: string) => `\${"${dollars}"}{`)
       .replace(/%\{/g, '%%{');
     if (fragments[i + 1]?.isToken) {
@@ -77,18 +79,26 @@ export function unescapeTerraform(text: string): string {
  *
  * @param render the model's text, before Terraform escaping
  * @param revision the model's current revision
+ * @param where the document, for errors raised while rendering it (a construct path)
  * @internal
  */
 export function renderedTerraformString(
   render: () => string,
   revision: () => number | undefined,
+  where: string,
 ): string {
   let renderedRevision: number | undefined;
   let text: string | undefined;
   const produce = (): string => {
     const current = revision();
     if (text === undefined || current === undefined || current !== renderedRevision) {
-      text = terraformString(render());
+      try {
+        text = terraformString(render());
+      } catch (e) {
+        // text refused while rendering (its Unicode normalization) is named by the document
+        if (e instanceof ConfigError) e.message = `${where}: ${e.message}`;
+        throw e;
+      }
       renderedRevision = current;
     }
     return text;

@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import { splitTokens } from '../core/tokens';
+import { toNfc } from '../core/unicode';
 import { HclDialect } from './dialect';
 import { canBeHeredoc, escapeHeredoc, escapeQuoted, isHclIdentifier } from './escape';
 import { listTokenValue, numberTokenValue, quotedTokenValue } from './token-value';
@@ -176,7 +177,7 @@ function renderValue(value: HclValue, depth: number, dialect: HclDialect): Lines
  */
 export function quoteString(text: string, dialect: HclDialect): string {
   if (PLAIN.test(text)) return `"${text}"`;
-  const source = dialect === HclDialect.HCL2 ? text.normalize('NFC') : text;
+  const source = dialect === HclDialect.HCL2 ? toNfc(text) : text;
   let out = '"';
   for (const fragment of splitTokens(source)) {
     out += fragment.isToken
@@ -234,7 +235,7 @@ function renderObject(object: HclObject, depth: number, dialect: HclDialect): Li
 
 function renderHeredoc(raw: string, dialect: HclDialect): Lines {
   if (dialect !== HclDialect.HCL2) return quoteString(raw, dialect);
-  const text = raw.normalize('NFC');
+  const text = toNfc(raw);
   if (!canBeHeredoc(text)) return quoteString(text, dialect);
   const body = text.slice(0, -1).split('\n');
   let marker = 'EOT';

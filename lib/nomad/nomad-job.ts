@@ -52,6 +52,7 @@ export class NomadJob extends Construct {
       jobspec: renderedTerraformString(
         () => this.spec.render(),
         () => this.spec._revision,
+        `${this.node.path} jobspec`,
       ),
       purgeOnDestroy: props.purgeOnDestroy ?? false,
       detach: props.detach,

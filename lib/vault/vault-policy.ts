@@ -67,6 +67,7 @@ export class VaultPolicy extends Construct {
       policy: renderedTerraformString(
         () => this.document.render(),
         () => this.document.pathRules.length,
+        `${this.node.path} policy`,
       ),
     });
     this.node.addValidation({ validate: () => this.document._validate() });

@@ -1,9 +1,10 @@
 import { Testing } from 'cdktf';
 import fc from 'fast-check';
 import { unescapeTerraform } from '../../lib/core/terraform-string';
-import { NomadJob, ServiceProvider, TaskDriver } from '../../lib';
+import { ConfigError, NomadJob, ServiceProvider, TaskDriver } from '../../lib';
 import { literalKeys, literalStrings, newStack, parseHcl } from '../helpers';
 import { HOSTILE_PIECES } from '../hostile-pieces';
+import { refusableForNormalization } from '../unicode-text';
 import { unescapedTemplateSequences } from './terraform-scan';
 
 const hostileText = fc
@@ -65,7 +66,21 @@ describe('jobspec text survives HCL and Terraform escaping', () => {
               { name: 'web', port: 'http', tags: v.tags, provider: ServiceProvider.NOMAD },
             ],
           });
-          const synthesized = JSON.parse(Testing.synth(stack));
+          let synthesized;
+          try {
+            synthesized = JSON.parse(Testing.synth(stack));
+          } catch (e) {
+            // THEN text that Go's Unicode normalization would not keep is refused, and only that
+            expect(e).toBeInstanceOf(ConfigError);
+            expect((e as Error).message).toMatch(
+              /test\/job jobspec: Unicode normalization: invalid text/,
+            );
+            const texts = [v.job, v.group, v.task, v.envKey, v.envValue, v.metaKey, v.metaValue];
+            texts.push(...v.tags, v.arg, v.data);
+            const refusable = await Promise.all(texts.map(refusableForNormalization));
+            expect(refusable).toContain(true);
+            return;
+          }
           const raw = Object.values<{ jobspec: string }>(synthesized.resource.nomad_job)[0].jobspec;
 
           // THEN Terraform sees no template sequence in it
