@@ -2,7 +2,7 @@ import { Token } from 'cdktf';
 import { ConfigError } from './errors';
 import { Produced } from './produced';
 import { splitTokens } from './tokens';
-import { toNfc } from './unicode';
+import { UNICODE_NORMALIZATION, toNfc } from './unicode';
 
 /**
  * Text that {@link terraformString} returns unchanged: ASCII (which is already NFC) without `$`,
@@ -95,8 +95,10 @@ export function renderedTerraformString(
       try {
         text = terraformString(render());
       } catch (e) {
-        // text refused while rendering (its Unicode normalization) is named by the document
-        if (e instanceof ConfigError) e.message = `${where}: ${e.message}`;
+        // text refused for its normalization does not know which document held it
+        if (e instanceof ConfigError && e.message.startsWith(UNICODE_NORMALIZATION)) {
+          e.message = `${where}: ${e.message}`;
+        }
         throw e;
       }
       renderedRevision = current;

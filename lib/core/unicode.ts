@@ -7,6 +7,12 @@ import { ConfigError } from './errors';
 const NOTHING_TO_COMPOSE = /^[^\u0300-\u{10ffff}]*$/u;
 /** Go's normalizer inserts U+034F after this many non-starters in a row (UAX #15). */
 const MAX_NON_STARTERS = 30;
+/**
+ * Where a {@link toNfc} error says the problem is; the document that was rendering adds its own
+ * name before it.
+ * @internal
+ */
+export const UNICODE_NORMALIZATION = 'Unicode normalization';
 /** How many code points of text around a problem a message quotes, each side. */
 const EXCERPT = 24;
 
@@ -40,7 +46,7 @@ export function toNfc(text: string): string {
   const problem = goNormalizationChange(nfc);
   if (problem) {
     throw new ConfigError(
-      'Unicode normalization',
+      UNICODE_NORMALIZATION,
       'text',
       problem.excerpt,
       `${problem.what}: the Unicode normalization that Terraform, Nomad, Vault and Consul ` +
