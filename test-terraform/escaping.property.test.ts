@@ -1,7 +1,4 @@
-import { spawnSync } from 'child_process';
-import { appendFileSync, mkdtempSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { appendFileSync, writeFileSync } from 'fs';
 import { App, Lazy, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import fc from 'fast-check';
 import {
@@ -15,7 +12,7 @@ import {
 } from '../lib';
 import { terraformString } from '../lib/core/terraform-string';
 import { readConsulAgentConfigs, readNomadAgentConfigs, readVaultPolicies } from './readers';
-import { terraform, validateJobspecs } from './support';
+import { plannedOutputs, validateJobspecs } from './support';
 import { HOSTILE_PIECES } from '../test/hostile-pieces';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -219,27 +216,9 @@ describe('hostile text survives real Terraform and every reader', () => {
 
   let planned: Record<string, string>;
   beforeAll(() => {
-    const dir = mkdtempSync(join(tmpdir(), 'tf-property-'));
-    writeFileSync(join(dir, 'cdk.tf.json'), Testing.synth(stack));
     if (process.env.PROPERTY_DEBUG)
       writeFileSync(`${process.env.PROPERTY_DEBUG}.tf.json`, Testing.synth(stack));
-    for (const args of [
-      ['init', '-input=false'],
-      ['plan', '-input=false', '-out=plan'],
-    ]) {
-      const run = terraform(dir, args);
-      if (run.status !== 0) throw new Error(`terraform ${args[0]} failed:\n${run.output}`);
-    }
-    // `terraform show` of many cases prints more than the default 1 MB buffer of spawnSync
-    const show = spawnSync('terraform', ['show', '-json', 'plan'], {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 512 * 1024 * 1024,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1' },
-    });
-    if (show.status !== 0) throw new Error(`terraform show failed:\n${show.stderr}`);
-    const outputs = JSON.parse(show.stdout).planned_values.outputs;
-    planned = Object.fromEntries(Object.entries<any>(outputs).map(([k, o]) => [k, o.value]));
+    planned = plannedOutputs(stack, 'property');
   });
 
   const NFC = (s: string) => s.normalize('NFC');
@@ -251,15 +230,9 @@ describe('hostile text survives real Terraform and every reader', () => {
   const asPlanned = (c: Case, field: string) => NFC(c.values[field]);
 
   test(`${RUNS} jobspecs: Nomad's parser reads every string back`, () => {
-    // in batches: tools/nomad-validate prints each parsed job, and the runner buffers 1 MB
-    const verdicts: Record<string, unknown> = {};
-    for (let from = 0; from < cases.length; from += 50) {
-      const batch = cases.slice(from, from + 50).map((_, k) => `job_${from + k}`);
-      Object.assign(
-        verdicts,
-        validateJobspecs(Object.fromEntries(batch.map((n) => [n, planned[n]]))),
-      );
-    }
+    const verdicts = validateJobspecs(
+      Object.fromEntries(cases.map((_, i) => [`job_${i}`, planned[`job_${i}`]])),
+    );
     const mismatches: unknown[] = [];
     cases.forEach((c, i) => {
       const verdict = verdicts[`job_${i}`] as any;

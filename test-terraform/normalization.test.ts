@@ -1,7 +1,3 @@
-import { spawnSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { App, Lazy, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import fc from 'fast-check';
 import { Job, TaskDriver } from '../lib';
@@ -13,9 +9,7 @@ import {
   VERSION_DEPENDENT,
   normalizationText,
 } from '../test/unicode-text';
-import { terraform, validateJobspecs } from './support';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
+import { plannedOutputs, validateJobspecs } from './support';
 
 /**
  * The library refuses text whose Unicode normalization the Go tools would change, and keeps the
@@ -72,33 +66,10 @@ describe('Unicode normalization as Terraform and Nomad perform it', () => {
   let planned: Record<string, string>;
   let meta: Record<string, string | undefined>;
   beforeAll(() => {
-    const dir = mkdtempSync(join(tmpdir(), 'tf-normalization-'));
-    writeFileSync(join(dir, 'cdk.tf.json'), Testing.synth(stack));
-    for (const args of [
-      ['init', '-input=false'],
-      ['plan', '-input=false', '-out=plan'],
-    ]) {
-      const run = terraform(dir, args);
-      if (run.status !== 0) throw new Error(`terraform ${args[0]} failed:\n${run.output}`);
-    }
-    const show = spawnSync('terraform', ['show', '-json', 'plan'], {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1' },
-    });
-    if (show.status !== 0) throw new Error(`terraform show failed:\n${show.stderr}`);
-    const outputs = JSON.parse(show.stdout).planned_values.outputs;
-    planned = Object.fromEntries(Object.entries<any>(outputs).map(([k, o]) => [k, o.value]));
-    // in batches: tools/nomad-validate prints each parsed job, and the runner buffers 1 MB
-    const verdicts: Record<string, any> = {};
-    for (let from = 0; from < cases.length; from += 50) {
-      const batch = cases.slice(from, from + 50).map((_, k) => `job_${from + k}`);
-      Object.assign(
-        verdicts,
-        validateJobspecs(Object.fromEntries(batch.map((n) => [n, planned[n]]))),
-      );
-    }
+    planned = plannedOutputs(stack, 'normalization');
+    const verdicts = validateJobspecs(
+      Object.fromEntries(cases.map((_, i) => [`job_${i}`, planned[`job_${i}`]])),
+    );
     meta = Object.fromEntries(cases.map((_, i) => [i, verdicts[`job_${i}`]?.job?.Meta?.k]));
   });
 

@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { homedir, tmpdir } from 'os';
 import { join } from 'path';
+import { TerraformStack, Testing } from 'cdktf';
 
 /** The repository root. */
 export const ROOT = join(__dirname, '..');
@@ -66,6 +67,9 @@ export interface JobspecVerdict {
   readonly ok: boolean;
   readonly errors: string[];
   readonly warnings: string[];
+  /** The job as Nomad's parser read it (its API JSON), when it parsed. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly job?: any;
 }
 
 /** Runs Nomad's own parser and validator on jobspec texts. */
@@ -76,10 +80,11 @@ export function validateJobspecs(specs: Record<string, string>): Record<string, 
     writeFileSync(file, text);
     return [name, file] as const;
   });
+  // every parsed job is printed: many of them pass spawnSync's default 1 MB buffer
   const run = spawnSync(
     nomadValidator(),
     files.map(([, f]) => f),
-    { encoding: 'utf8' },
+    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
   );
   if (run.status !== 0 && run.status !== 1) {
     throw new Error(`nomad-validate failed to run (exit ${run.status}): ${run.stderr}`);
@@ -305,6 +310,26 @@ export function terraform(
     maxBuffer: 256 * 1024 * 1024,
   });
   return { status: run.status ?? -1, output: `${run.stdout}\n${run.stderr}`, stdout: run.stdout };
+}
+
+/**
+ * Synthesizes a stack that needs no provider, plans it with Terraform and returns the planned
+ * value of each output: what Terraform made of the synthesized text.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function plannedOutputs(stack: TerraformStack, name: string): Record<string, any> {
+  const dir = mkdtempSync(join(tmpdir(), `tf-${name}-`));
+  writeFileSync(join(dir, 'cdk.tf.json'), Testing.synth(stack));
+  const run = (args: string[]): TerraformRun => {
+    const result = terraform(dir, args);
+    if (result.status !== 0) throw new Error(`terraform ${args[0]} failed:\n${result.output}`);
+    return result;
+  };
+  run(['init', '-input=false']);
+  run(['plan', '-input=false', '-out=plan']);
+  const outputs = JSON.parse(run(['show', '-json', 'plan']).stdout).planned_values.outputs;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return Object.fromEntries(Object.entries<any>(outputs).map(([k, o]) => [k, o.value]));
 }
 
 /**
