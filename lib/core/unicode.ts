@@ -273,6 +273,9 @@ function hangulSyllable(l: number, v: number): number | undefined {
   return undefined;
 }
 
+/** Combining class 0 or not, by code point, as {@link isStarter} found it. */
+const STARTERS = new Map<number, boolean>();
+
 /**
  * Whether a code point (its decomposition, for a composite) begins with canonical combining
  * class 0. JavaScript does not expose classes, but canonical ordering shows them: a code point of
@@ -289,8 +292,6 @@ function isStarter(point: number): boolean {
   }
   return starter;
 }
-
-const STARTERS = new Map<number, boolean>();
 
 /** Whether the class of `b` is at least that of `c` (neither is a starter's 0 here). */
 function classAtLeast(b: number, c: number): boolean {
