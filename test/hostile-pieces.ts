@@ -29,6 +29,14 @@ export const HOSTILE_PIECES: readonly string[] = [
   '\u2028',
   'é',
   'e\u0301',
+  // combining marks, which normalization joins to the character before them (an escape's last
+  // letter, if nothing else stops it)
+  '\u0301',
+  '\u0323',
+  '\u0338',
+  '\u0bbe',
+  '\u1161',
+  '\u{1d167}',
   '😀',
   '`',
   '#',

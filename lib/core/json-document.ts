@@ -1,13 +1,15 @@
 import { Fn, Token } from 'cdktf';
 import { jsonQuotedTokenValue } from '../hcl/token-value';
+import { escapeMarksAfterEscapes, jsonUnicodeEscape } from './escaped-marks';
 import { terraformString } from './terraform-string';
 import { splitTokens } from './tokens';
 
 /**
  * A JSON document for a provider attribute that holds JSON (`config_json`): written with
  * `JSON.stringify`, each string reference JSON-escaped by Terraform when it plans, each number
- * reference written as a number (`tonumber` fails the plan for anything else), and the whole
- * text passed through {@link terraformString}.
+ * reference written as a number (`tonumber` fails the plan for anything else), a combining
+ * mark right after an escape written as an escape too ({@link escapeMarksAfterEscapes}), and
+ * the whole text passed through {@link terraformString}.
  * @internal
  */
 export function jsonDocument(value: unknown): string {
@@ -20,8 +22,12 @@ export function jsonDocument(value: unknown): string {
     return v;
   });
   let out = '';
+  let afterReference = false;
   for (const fragment of splitTokens(text)) {
-    out += fragment.isToken ? jsonQuotedTokenValue(fragment.text) : fragment.text;
+    out += fragment.isToken
+      ? jsonQuotedTokenValue(fragment.text)
+      : escapeMarksAfterEscapes(fragment.text, jsonUnicodeEscape, afterReference);
+    afterReference = fragment.isToken;
   }
   out = out.replace(/"\\u0000number(\d+)\\u0000"/g, (_m, i) =>
     Token.asString(Fn.tonumber(numbers[Number(i)])),

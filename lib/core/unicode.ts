@@ -153,6 +153,17 @@ function marksInARow(points: readonly number[], pairs: Compositions): number | u
 }
 
 /**
+ * Whether a character can join the one written before it when text is normalized: a combining
+ * mark, or a character of class 0 that is the second half of a composition (a vowel sign such as
+ * U+0BBE, a Hangul vowel or trailing jamo). Such a character must not follow an escape sequence
+ * as it is: `\n` followed by U+0303 would be normalized to `\ñ`, which no reader takes for `\n`.
+ * @internal
+ */
+export function joinsPrevious(point: number): boolean {
+  return point >= 0x300 && !startsSequence(point, compositions());
+}
+
+/**
  * A character that begins a combining sequence: class 0, and never the second half of a pair
  * (a character that can join the one before it).
  */

@@ -1,3 +1,4 @@
+import { escapeMarksAfterEscapes, unicodeEscape } from '../core/escaped-marks';
 import { containsTokens } from '../core/tokens';
 import { HclDialect } from './dialect';
 
@@ -10,9 +11,14 @@ import { HclDialect } from './dialect';
  * Escapes literal text for an HCL quoted string. Both dialects: quotes, backslashes and
  * control characters become escape sequences, and a `$` or `%` at the very end is written as a
  * `\u` escape because what follows the literal (a reference's value) could start with `{`.
- * HCL2: `${` / `%{` become `$${` / `%%{`. HCL v1: a `$` before `{` becomes `\u0024`.
+ * HCL2: `${` / `%{` become `$${` / `%%{`. HCL v1: a `$` before `{` becomes `\u0024`. A
+ * combining mark right after an escape is written as an escape too, so that normalizing the
+ * document cannot join the two ({@link escapeMarksAfterEscapes}).
+ *
+ * @param afterReference whether the text follows a reference, whose value (escaped by
+ *   Terraform) may end in an escape
  */
-export function escapeQuoted(text: string, dialect: HclDialect): string {
+export function escapeQuoted(text: string, dialect: HclDialect, afterReference = false): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
@@ -41,10 +47,10 @@ export function escapeQuoted(text: string, dialect: HclDialect): string {
         else out += ch === '$' ? '\\u0024' : ch;
         break;
       default:
-        out += isControl(ch) ? unicodeEscape(ch) : ch;
+        out += isControl(ch) ? unicodeEscape(ch.charCodeAt(0)) : ch;
     }
   }
-  return out;
+  return escapeMarksAfterEscapes(out, unicodeEscape, afterReference);
 }
 
 /**
@@ -75,8 +81,4 @@ export function isHclIdentifier(name: string): boolean {
 function isControl(ch: string): boolean {
   const code = ch.codePointAt(0) ?? 0;
   return code < 0x20 || (code >= 0x7f && code < 0xa0) || code === 0x2028 || code === 0x2029;
-}
-
-function unicodeEscape(ch: string): string {
-  return '\\u' + (ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0');
 }

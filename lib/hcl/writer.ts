@@ -179,10 +179,12 @@ export function quoteString(text: string, dialect: HclDialect): string {
   if (PLAIN.test(text)) return `"${text}"`;
   const source = dialect === HclDialect.HCL2 ? toNfc(text) : text;
   let out = '"';
+  let afterReference = false;
   for (const fragment of splitTokens(source)) {
     out += fragment.isToken
       ? quotedTokenValue(fragment.text)
-      : escapeQuoted(fragment.text, dialect);
+      : escapeQuoted(fragment.text, dialect, afterReference);
+    afterReference = fragment.isToken;
   }
   return out + '"';
 }

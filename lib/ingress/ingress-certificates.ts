@@ -146,14 +146,22 @@ function addSecretTemplate(task: Task, destination: string, data: string): void 
   });
 }
 
+/**
+ * Characters refused in a consul-template call: quotes, backslashes, backticks and braces could
+ * end its string or open a template, and a control character would be written as an escape, which
+ * a combining mark after it could join when the jobspec is normalized.
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_IN_TEMPLATE_CALL = /["\\`{}\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 /** Text written into a consul-template call: literal, without quotes or template delimiters. */
 function checkTemplateText(where: string, prop: string, text: string): void {
-  if (isToken(text) || /["\\`{}\n\r]/.test(text)) {
+  if (isToken(text) || NOT_IN_TEMPLATE_CALL.test(text)) {
     throw new ConfigError(
       where,
       prop,
       text,
-      'It is written into a consul-template call, so it must be literal text without quotes, backslashes, backticks, braces or line breaks.',
+      'It is written into a consul-template call, so it must be literal text without quotes, backslashes, backticks, braces or control characters.',
     );
   }
 }

@@ -2,6 +2,7 @@ import { Fn, Token } from 'cdktf';
 import { Document } from 'yaml';
 import type { ScalarTag, Tags } from 'yaml';
 import { ConfigError } from '../core/errors';
+import { escapeMarksAfterEscapes, unicodeEscape } from '../core/escaped-marks';
 import { splitTokens } from '../core/tokens';
 
 /**
@@ -16,8 +17,8 @@ import { splitTokens } from '../core/tokens';
  * How:
  * - the `yaml` library lays out the document (mappings, sequences, indentation, numbers,
  *   booleans);
- * - every string value is written as a double-quoted scalar that is also a JSON string, with
- *   `{` and `}` written as the escapes `\u007b` and `\u007d` (see {@link templateSafeScalar}).
+ * - every string value is written as a double-quoted scalar escaped as JSON escapes strings,
+ *   with `{` and `}` written as the escapes `\u007b` and `\u007d` (see {@link templateSafeScalar}).
  *   Escapes mean nothing to Go templates and are decoded by every YAML reader;
  * - keys are Traefik's option names and names checked to be letters, digits, `-` and `_`; they
  *   are written plain (or, for anything else, like values);
@@ -46,11 +47,14 @@ const EXTRA_ESCAPES = /[{}\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * Writes text as a YAML double-quoted scalar that contains no `{` or `}` (so never `{{`/`}}`),
- * is on one line, and is also a valid JSON string: JSON's escaping, plus `\uXXXX` for braces
- * and for characters YAML readers would fold or refuse.
+ * Writes text as a YAML double-quoted scalar that contains no `{` or `}` (so never `{{`/`}}`)
+ * and is on one line: JSON's escaping, plus `\uXXXX` for braces and for characters YAML readers
+ * would fold or refuse, plus an escape for each combining mark right after an escape (which
+ * normalizing the file would join to it, see {@link escapeMarksAfterEscapes}).
  *
- * `YAML.parse(templateSafeScalar(s)) === s` and `JSON.parse(templateSafeScalar(s)) === s`.
+ * `YAML.parse(templateSafeScalar(s)) === s`. The scalar is a JSON string too, unless a mark
+ * above U+FFFF follows an escape: YAML writes that as `\UXXXXXXXX`, and refuses the surrogate
+ * pair JSON would use.
  * @internal
  */
 export function templateSafeScalar(text: string): string {
@@ -62,10 +66,10 @@ export function templateSafeScalar(text: string): string {
       'The text holds a lone UTF-16 surrogate, which is not valid Unicode; fix the text.',
     );
   }
-  return JSON.stringify(text).replace(
-    EXTRA_ESCAPES,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  const quoted = JSON.stringify(text).replace(EXTRA_ESCAPES, (ch) =>
+    unicodeEscape(ch.charCodeAt(0)),
   );
+  return escapeMarksAfterEscapes(quoted, unicodeEscape);
 }
 
 /**

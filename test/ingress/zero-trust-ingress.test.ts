@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { parse as parseYaml } from 'yaml';
 import {
   BackendScheme,
@@ -443,6 +443,26 @@ describe('bad input', () => {
     expect(() => ingress.exposeHttp({} as any, { host: 'n.t.ts.net' })).toThrow(
       /invalid target .* Give a Service/,
     );
+  });
+
+  test.each([
+    ['a quote', 'ingress".domain.com'],
+    ['a brace', 'ingress{.domain.com'],
+    ['a tab, whose escape a combining mark after it could join', 'ingress\t\u0301.domain.com'],
+  ])('a certificate common name with %s', (_what, commonName) => {
+    const { stack } = newStack();
+    const vault = new VaultNomadIntegration(stack, 'Vault', {
+      vaultAddress: 'https://vault.example:8200',
+      nomadAddress: 'https://nomad.example:4646',
+    });
+    const mesh = new ConnectMesh(stack, 'Mesh');
+    const certificates = IngressCertificates.vaultPki({ vault, role: 'ingress', commonName });
+    expect(() => {
+      new ZeroTrustIngress(stack, 'Ingress', {
+        variant: IngressVariant.consulConnect({ mesh, certificates }),
+      });
+      Testing.synth(stack);
+    }).toThrow(/invalid vaultPki .* control characters/);
   });
 
   test('an image without a tag', () => {

@@ -43,7 +43,8 @@ describe('templateSafeScalar', () => {
         const scalar = templateSafeScalar(s);
         expect(scalar).not.toMatch(/[{}\n\r]/);
         expect(parse(scalar)).toBe(s);
-        expect(JSON.parse(scalar)).toBe(s);
+        // a JSON string too, unless a mark above U+FFFF follows an escape (written \UXXXXXXXX)
+        if (!scalar.includes('\\U')) expect(JSON.parse(scalar)).toBe(s);
       }),
       { numRuns: 2000, seed: 7 },
     );
