@@ -12,8 +12,8 @@ const ESCAPE = /\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[^])/g;
  * normalized to Unicode NFC.
  *
  * Terraform normalizes the whole text of each string it plans (a jobspec, a policy, a JSON
- * document), escapes and all. An escape ends in an ASCII letter or digit, and a combining mark
- * right after it would compose with that character: `\n` followed by U+0303 becomes `\ñ`, and
+ * document), escapes and all. An escape ends in an ASCII character, often a letter, and a
+ * combining mark right after it could compose with that character: `\n` followed by U+0303 becomes `\ñ`, and
  * `\u001b` followed by U+0307 becomes `\u001ḃ`, which every reader then refuses. Each such
  * character after an escape is written as an escape itself (by `escape`), so the chain ends
  * only at a character that cannot join anything before it. The marks are written in the order
@@ -24,7 +24,9 @@ const ESCAPE = /\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[^])/g;
  * @param quoted the inside of a quoted string, already escaped for its format
  * @param escape writes one code point as an escape of the format
  * @param startsAfterEscape whether the text before `quoted` may end in an escape (the value of
- *   a reference that Terraform escapes), so that its leading marks are written as escapes too
+ *   a reference that Terraform escapes), so that its leading marks are written as escapes too.
+ *   Where that value ends in a plain letter instead, the marks then stay apart from it rather
+ *   than compose: the same text to Unicode (canonically equivalent), not its NFC form.
  * @internal
  */
 export function escapeMarksAfterEscapes(
