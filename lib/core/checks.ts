@@ -7,6 +7,18 @@ import { ConfigError } from './errors';
  * @internal
  */
 
+/** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * Whether text holds a control character (C0, DEL or C1) or a Unicode line or paragraph
+ * separator: what readers end a line at, refuse or fold, and what writers escape.
+ */
+export function hasControlCharacter(text: string): boolean {
+  return CONTROL.test(text);
+}
+
 /** True when the value is (or holds) a cdktf token, which only Terraform can resolve. */
 export function isToken(value: unknown): boolean {
   if (typeof value === 'string' || typeof value === 'number') return Token.isUnresolved(value);

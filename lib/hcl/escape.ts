@@ -1,4 +1,5 @@
 import { escapeMarksAfterEscapes, unicodeEscape } from '../core/escaped-marks';
+import { hasControlCharacter } from '../core/checks';
 import { containsTokens } from '../core/tokens';
 import { HclDialect } from './dialect';
 
@@ -47,7 +48,7 @@ export function escapeQuoted(text: string, dialect: HclDialect, afterReference =
         else out += ch === '$' ? '\\u0024' : ch;
         break;
       default:
-        out += isControl(ch) ? unicodeEscape(ch.charCodeAt(0)) : ch;
+        out += hasControlCharacter(ch) ? unicodeEscape(ch.charCodeAt(0)) : ch;
     }
   }
   return escapeMarksAfterEscapes(out, unicodeEscape, afterReference);
@@ -68,7 +69,7 @@ export function escapeHeredoc(text: string): string {
 export function canBeHeredoc(text: string): boolean {
   if (!text.endsWith('\n') || containsTokens(text)) return false;
   for (const ch of text) {
-    if (ch !== '\n' && ch !== '\t' && isControl(ch)) return false;
+    if (ch !== '\n' && ch !== '\t' && hasControlCharacter(ch)) return false;
   }
   return true;
 }
@@ -76,9 +77,4 @@ export function canBeHeredoc(text: string): boolean {
 /** Whether a name is an HCL identifier (usable bare as an attribute name or block type). */
 export function isHclIdentifier(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name);
-}
-
-function isControl(ch: string): boolean {
-  const code = ch.codePointAt(0) ?? 0;
-  return code < 0x20 || (code >= 0x7f && code < 0xa0) || code === 0x2028 || code === 0x2029;
 }

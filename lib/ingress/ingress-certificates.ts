@@ -1,4 +1,4 @@
-import { isToken } from '../core/checks';
+import { hasControlCharacter, isToken } from '../core/checks';
 import { ConfigError } from '../core/errors';
 import type { Task } from '../nomad/task';
 import { TemplateChangeMode } from '../nomad/task';
@@ -147,16 +147,16 @@ function addSecretTemplate(task: Task, destination: string, data: string): void 
 }
 
 /**
- * Characters refused in a consul-template call: quotes, backslashes, backticks and braces could
- * end its string or open a template, and a control character would be written as an escape, which
- * a combining mark after it could join when the jobspec is normalized.
+ * Characters refused in a consul-template call besides control characters: quotes, backslashes,
+ * backticks and braces could end its string or open a template. (A control character would be
+ * written as an escape, which a combining mark after it could join when the jobspec is
+ * normalized.)
  */
-// eslint-disable-next-line no-control-regex
-const NOT_IN_TEMPLATE_CALL = /["\\`{}\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const NOT_IN_TEMPLATE_CALL = /["\\`{}]/;
 
 /** Text written into a consul-template call: literal, without quotes or template delimiters. */
 function checkTemplateText(where: string, prop: string, text: string): void {
-  if (isToken(text) || NOT_IN_TEMPLATE_CALL.test(text)) {
+  if (isToken(text) || NOT_IN_TEMPLATE_CALL.test(text) || hasControlCharacter(text)) {
     throw new ConfigError(
       where,
       prop,

@@ -1,4 +1,4 @@
-import { isToken } from '../core/checks';
+import { hasControlCharacter, isToken } from '../core/checks';
 import { ConfigError } from '../core/errors';
 import { isHostName, isIpOrCidr } from './validate';
 
@@ -22,10 +22,9 @@ enum Kind {
 
 /**
  * Characters that could end a backtick-quoted matcher argument or start another token in
- * Traefik's rule grammar (backtick, both quotes, backslash), and control characters.
+ * Traefik's rule grammar (backtick, both quotes, backslash); control characters are refused too.
  */
-// eslint-disable-next-line no-control-regex
-const BREAKOUT = /[`"'\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const BREAKOUT = /[`"'\\]/;
 
 /** RFC 3986 path characters (pchar and "/"), without the single quote. */
 const PATH = /^\/(?:[A-Za-z0-9\-._~!$&()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/;
@@ -275,7 +274,7 @@ function checkValue(where: string, prop: string, value: string): void {
   if (typeof value !== 'string' || value.length === 0) {
     throw new ConfigError(where, prop, value, 'Give a non-empty string.');
   }
-  if (BREAKOUT.test(value)) {
+  if (BREAKOUT.test(value) || hasControlCharacter(value)) {
     throw new ConfigError(
       where,
       prop,

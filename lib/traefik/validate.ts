@@ -1,5 +1,5 @@
 import { isIP } from 'net';
-import { checkPortNumber, isRfc1123Label, isToken } from '../core/checks';
+import { checkPortNumber, hasControlCharacter, isRfc1123Label, isToken } from '../core/checks';
 import { ConfigError } from '../core/errors';
 import type { TraefikTlsDomain } from './common';
 
@@ -171,14 +171,10 @@ export function checkHostPort(where: string, prop: string, address: string): voi
   checkPortNumber(where, prop, Number(match[2]));
 }
 
-/** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
 /** A one-line value: no newline or other control character. */
 export function checkOneLine(where: string, prop: string, value: string | undefined): void {
   if (value === undefined || isToken(value)) return;
-  if (typeof value !== 'string' || CONTROL.test(value)) {
+  if (typeof value !== 'string' || hasControlCharacter(value)) {
     throw new ConfigError(
       where,
       prop,
