@@ -21,6 +21,7 @@ import { terraformString } from '../lib/core/terraform-string';
 import { renderTemplateSafeYaml } from '../lib/traefik/template-safe-yaml';
 import { readConsulAgentConfigs, readNomadAgentConfigs, readVaultPolicies } from './readers';
 import { plannedOutputs, validateJobspecs } from './support';
+import { points } from '../test/unicode-text';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -69,8 +70,7 @@ const MARKS: readonly string[] = [
 
 const TEXTS = ESCAPED.flatMap(([, before]) => MARKS.map((mark) => `a${before}${mark}z`));
 const NFC = (s: string) => s.normalize('NFC');
-const points = (s: unknown) =>
-  typeof s === 'string' ? Array.from(s, (c) => `U+${c.codePointAt(0)!.toString(16)}`) : s;
+const pointsOf = (s: unknown) => (typeof s === 'string' ? points(s) : s);
 
 describe('a combining mark after an escape survives Terraform and every reader', () => {
   const stack = new TerraformStack(Testing.app() as App, 'marks');
@@ -125,7 +125,7 @@ describe('a combining mark after an escape survives Terraform and every reader',
     return TEXTS.flatMap((text, i) => {
       const got = read(i);
       const bad = Object.entries(got).filter(([, v]) => v !== NFC(text));
-      return bad.map(([field, v]) => ({ text: points(text), field, got: points(v) }));
+      return bad.map(([field, v]) => ({ text: points(text), field, got: pointsOf(v) }));
     });
   }
 

@@ -8,6 +8,7 @@ import {
   KEPT_BY_GO,
   VERSION_DEPENDENT,
   normalizationText,
+  points,
 } from '../test/unicode-text';
 import { plannedOutputs, validateJobspecs } from './support';
 
@@ -27,8 +28,6 @@ interface Case {
   /** What the library writes, or undefined when it refuses the text. */
   readonly written: string | undefined;
 }
-
-const points = (s: string) => Array.from(s, (c) => `U+${c.codePointAt(0)!.toString(16)}`);
 
 describe('Unicode normalization as Terraform and Nomad perform it', () => {
   const texts = [

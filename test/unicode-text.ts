@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { parseHcl } from './helpers';
 
+/** Text as its code points (`U+1e5b`), so that a failing comparison shows what differs. */
+export function points(text: string): string[] {
+  return Array.from(text, (c) => `U+${c.codePointAt(0)!.toString(16)}`);
+}
+
+/** Whether text is valid Unicode: no lone UTF-16 surrogate, which no reader could decode. */
+export function isWellFormed(text: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+}
+
 /**
  * Text made of the characters where Go's Unicode normalization and Unicode's own can part:
  * code points above U+FFFF (some sharing their low 16 bits with Latin letters or with Brahmic

@@ -14,6 +14,7 @@ import { quoteString } from '../../lib/hcl/writer';
 import { templateSafeScalar } from '../../lib/traefik/template-safe-yaml';
 import { parseHcl } from '../helpers';
 import { HOSTILE_PIECES } from '../hostile-pieces';
+import { isWellFormed, points } from '../unicode-text';
 
 /**
  * Terraform normalizes the whole text of each document to NFC before any reader sees it, escapes
@@ -22,8 +23,6 @@ import { HOSTILE_PIECES } from '../hostile-pieces';
  * reader.
  */
 const asTerraformPlans = (document: string) => toNfc(document);
-
-const points = (s: string) => Array.from(s, (c) => `U+${c.codePointAt(0)!.toString(16)}`);
 
 /** A character some format escapes, then a mark that composes with a letter its escape ends in. */
 const escapedThenMark = fc
@@ -57,7 +56,7 @@ const text = fc
     { maxLength: 8 },
   )
   .map((parts) => parts.join(''))
-  .filter((s) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s));
+  .filter(isWellFormed);
 
 /** The NFC form Go would give, or undefined for text the library refuses for its normalization. */
 function goNfc(s: string): string | undefined {

@@ -8,10 +8,9 @@ import {
   KEPT_BY_GO,
   VERSION_DEPENDENT,
   normalizationText,
+  points,
   readByGo,
 } from '../unicode-text';
-
-const points = (s: string) => Array.from(s, (c) => `U+${c.codePointAt(0)!.toString(16)}`);
 
 describe('toNfc', () => {
   test.each(CHANGED_BY_GO)(
