@@ -93,7 +93,7 @@ describe('a combining mark after an escape survives Terraform and every reader',
     );
     const out = (name: string, produce: () => string) =>
       new TerraformOutput(stack, `${name}_${i}`, { value: Lazy.stringValue({ produce }) });
-    out('job', () => terraformString(job.render()));
+    out('job', () => job.render());
     out('policy', () => terraformString(policy.render()));
     out('nomad', () => nomad.toTerraformString());
     out('consul', () => consul.toTerraformString());

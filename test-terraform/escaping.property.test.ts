@@ -40,8 +40,13 @@ const text = fc
   )
   .map((parts) => parts.join(''));
 
-type Mode = 'literal' | 'reference' | 'adjacent';
-const mode = fc.constantFrom<Mode>('literal', 'reference', 'adjacent');
+/**
+ * How a field's text is given: literal; one whole reference; two references side by side; or
+ * one reference embedded in literal text, at its start, in its middle or at its end (the value
+ * being the part of the text the reference stands for).
+ */
+type Mode = 'literal' | 'reference' | 'adjacent' | 'start' | 'middle' | 'end';
+const mode = fc.constantFrom<Mode>('literal', 'reference', 'adjacent', 'start', 'middle', 'end');
 
 interface Case {
   readonly values: Record<string, string>;
@@ -159,20 +164,34 @@ describe('hostile text survives real Terraform and every reader', () => {
       case 'reference':
         return new TerraformVariable(stack, `v${i}_${field}`, { type: 'string', default: value })
           .stringValue;
-      default: {
+      case 'adjacent': {
+        const [a, b] = halves(value);
+        return `${variable(`v${i}_${field}_a`, a)}${variable(`v${i}_${field}_b`, b)}`;
+      }
+      case 'start': {
+        const [a, b] = halves(value);
+        return `${variable(`v${i}_${field}`, a)}${b}`;
+      }
+      case 'end': {
+        const [a, b] = halves(value);
+        return `${a}${variable(`v${i}_${field}`, b)}`;
+      }
+      case 'middle': {
         const points = Array.from(value);
-        const cut = Math.floor(points.length / 2);
-        const a = new TerraformVariable(stack, `v${i}_${field}_a`, {
-          type: 'string',
-          default: points.slice(0, cut).join(''),
-        });
-        const b = new TerraformVariable(stack, `v${i}_${field}_b`, {
-          type: 'string',
-          default: points.slice(cut).join(''),
-        });
-        return `${a.stringValue}${b.stringValue}`;
+        const third = Math.floor(points.length / 3);
+        const a = points.slice(0, third).join('');
+        const b = points.slice(third, points.length - third).join('');
+        const c = points.slice(points.length - third).join('');
+        return `${a}${variable(`v${i}_${field}`, b)}${c}`;
       }
     }
+  };
+  const variable = (name: string, value: string): string =>
+    new TerraformVariable(stack, name, { type: 'string', default: value }).stringValue;
+  const halves = (value: string): [string, string] => {
+    const points = Array.from(value);
+    const cut = Math.floor(points.length / 2);
+    return [points.slice(0, cut).join(''), points.slice(cut).join('')];
   };
 
   cases.forEach((c, i) => {
@@ -227,8 +246,8 @@ describe('hostile text survives real Terraform and every reader', () => {
         value: Lazy.stringValue({ produce }),
         sensitive: true,
       });
-    out('job', () => terraformString(job.render()));
-    out('policy', () => terraformString(policy.render()));
+    out('job', () => job.render());
+    out('policy', () => policy.render()); // as a user puts it into a raw vault_policy
     out('nomad', () => nomad.toTerraformString());
     out('consul', () => consul.toTerraformString());
     const attribute = v('attribute');

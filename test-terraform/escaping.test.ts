@@ -3,7 +3,6 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Lazy, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import fc from 'fast-check';
-import { terraformString } from '../lib/core/terraform-string';
 import { Job, TaskDriver } from '../lib';
 import { literalKeys, parseHcl } from '../test/helpers';
 import { terraform } from './support';
@@ -44,7 +43,7 @@ test('Terraform evaluates references inside a jobspec to correctly escaped HCL',
   });
   job.addGroup('g').addTask('t', { driver: TaskDriver.docker({ image: 'x' }), env });
   new TerraformOutput(stack, 'jobspec', {
-    value: Lazy.stringValue({ produce: () => terraformString(job.render()) }),
+    value: Lazy.stringValue({ produce: () => job.render() }),
   });
 
   // WHEN Terraform plans it (no provider is involved) and prints the evaluated output

@@ -137,7 +137,7 @@ beforeAll(
 
     // WHEN the backends run on the agent
     for (const { job } of [web, hidden, ssh]) {
-      registerJob(nomad, job.jobName, job.renderJobspec());
+      registerJob(nomad, job.jobName, job.spec._renderHcl());
       jobIds.push(job.jobName);
     }
 

@@ -3,8 +3,15 @@ import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
-import { App, TerraformStack, Testing } from 'cdktf';
-import { NomadJob, VaultIntegrationMode, VaultNomadIntegration } from '../lib';
+import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import {
+  JobType,
+  NomadJob,
+  RestartMode,
+  TaskDriver,
+  VaultIntegrationMode,
+  VaultNomadIntegration,
+} from '../lib';
 import {
   allocationOutcome,
   AllocationOutcome,
@@ -46,7 +53,30 @@ let outputs: Record<string, { value: unknown; sensitive: boolean }>;
 let stanzas: { server: string; client: string };
 let auditLog: string;
 const greeting = `hello-from-vault-${randomUUID()}`;
-const jobs: Record<'reader' | 'nogrant' | 'snooper', NomadJob> = {} as never;
+const jobs: Record<'reader' | 'nogrant' | 'snooper' | 'referencing', NomadJob> = {} as never;
+/** A referenced value with what HCL2, HCL v1 and Terraform would each read as syntax. */
+const DB_ADDR = '10.0.0.7:5432 "q" \\ $x ${y} %{z} $${w} é\ttab';
+
+/**
+ * A batch job whose job meta and template data embed a reference to a variable (`'DB=' + ref`),
+ * and whose task prints the rendered file.
+ */
+function referencingJob(stack: TerraformStack): NomadJob {
+  const db = new TerraformVariable(stack, 'db_addr', { type: 'string', default: DB_ADDR });
+  const job = new NomadJob(stack, 'wi-refs', {
+    type: JobType.BATCH,
+    meta: { db: `db=${db.stringValue}!` },
+  });
+  job
+    .addGroup('reader', { restart: { attempts: 0, mode: RestartMode.FAIL } })
+    .addTask('print', {
+      driver: TaskDriver.rawExec({ command: '/bin/sh', args: ['-c', 'cat local/db.env'] }),
+      env: { DB: `DB=${db.stringValue}` },
+      resources: { cpuMhz: 20, memoryMb: 32 },
+    })
+    .addTemplate({ destination: 'local/db.env', data: `DB=${db.stringValue}\n` });
+  return job;
+}
 let integration: VaultNomadIntegration;
 
 /** The two vault {} stanzas among a stack's outputs: the server's has default_identity. */
@@ -103,7 +133,12 @@ beforeAll(
       () => `${integration.secretsPath(reader.job)}/config`,
     );
     integration.grantSecrets(snooper.task);
-    Object.assign(jobs, { reader: reader.job, nogrant: nogrant.job, snooper: snooper.job });
+    Object.assign(jobs, {
+      reader: reader.job,
+      nogrant: nogrant.job,
+      snooper: snooper.job,
+      referencing: referencingJob(stack),
+    });
     synthesized = JSON.parse(Testing.synth(stack));
 
     // WHEN Terraform plans the Vault part, the stanzas' references get their values
@@ -195,6 +230,20 @@ describe('jobs reading secrets', () => {
     },
     5 * 60 * 1000,
   );
+
+  test('a reference embedded in meta, env and template data reaches Nomad as its value', async () => {
+    // the task printed the file consul-template rendered from the template data
+    expect(outcomes.referencing).toMatchObject({
+      clientStatus: 'complete',
+      stdout: `DB=${DB_ADDR}\n`,
+    });
+    // and Nomad holds the values, as `nomad job inspect` shows them
+    const job = (await nomad.api('GET', `job/${jobs.referencing.jobName}`)).body;
+    expect(job.Meta).toEqual({ db: `db=${DB_ADDR}!` });
+    const task = job.TaskGroups[0].Tasks[0];
+    expect(task.Env).toEqual({ DB: `DB=${DB_ADDR}` });
+    expect(task.Templates[0].EmbeddedTmpl).toBe(`DB=${DB_ADDR}\n`);
+  });
 
   test('the granted job prints the secret Vault holds at its own path', () => {
     expect(outcomes.reader).toMatchObject({ clientStatus: 'complete', stdout: greeting });

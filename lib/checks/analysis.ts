@@ -19,6 +19,7 @@ import { FindingSeverity, ZeroTrustFinding } from './findings';
 import { GroupView, JobView, jobViews, ServiceView } from './job-view';
 import { HclReadError, readHcl } from './jobspec-reader';
 import { ruleById } from './rules';
+import { secretReferences } from './secret-references';
 import { findSuppression } from './suppressions';
 import { isLiteral } from './text-scan';
 import { TraefikSettings } from './traefik-config';
@@ -236,7 +237,7 @@ export class Analysis {
       if (construct instanceof NomadJob) {
         let text: string;
         try {
-          text = construct.renderJobspec();
+          text = construct.spec._renderHcl();
         } catch (e) {
           this.unread(construct, construct.spec.where, 'jobspec', `not rendered: ${errorText(e)}`);
           continue;
@@ -266,6 +267,7 @@ export class Analysis {
 
   private readJobs(construct: IConstruct, text: string, model: NomadJob | undefined): void {
     const where = model?.spec.where ?? `${construct.node.path} (nomad_job)`;
+    secretReferences(this, construct, where, text);
     try {
       const views = jobViews(readHcl(text), construct, construct.node.path, model);
       if (views.length === 0) this.unread(construct, where, 'jobspec', 'no job block found');

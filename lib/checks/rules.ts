@@ -162,6 +162,13 @@ export const RULES: readonly ZeroTrustRule[] = [
     fix: 'Remove the user name and password from the URL and authenticate with a token from the environment or Vault.',
   },
   {
+    id: 'ZT-SECRET-004',
+    severity: FindingSeverity.ERROR,
+    title: 'Secret reaching a jobspec by reference',
+    why: 'A jobspec is stored by Nomad and shown to anyone who may read the job (nomad job inspect), and kept in the Terraform state and plan: a token, password or key whose value Terraform puts into it is as exposed as a literal one, only harder to see in the code (a Vault token from ConsulConnectCa.connectStanza rendered into a file with Task.addFile, say).',
+    fix: 'Keep the secret in Vault and have the task read it at run time (a template in secrets/, or workload identity); a Consul server takes the Connect CA configuration through ConsulConnectCa with applyThroughApi, not a file in a job.',
+  },
+  {
     id: 'ZT-NOMAD-001',
     severity: FindingSeverity.WARNING,
     title: 'Static host port published outside the ingress',

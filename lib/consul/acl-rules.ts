@@ -89,7 +89,10 @@ export class ConsulAclRules {
     }
   }
 
-  /** The rules as Consul reads them. */
+  /**
+   * The rules as Consul reads them (HCL v1). The text holds no `${` or `%{`, so it is also safe
+   * to put into any provider attribute as it is (a raw `consul_acl_policy`'s `rules`).
+   */
   public render(): string {
     const body = new HclBody()
       .attribute('acl', this.props.acl)

@@ -1,10 +1,18 @@
 /**
- * Where cdktf tokens sit inside a string.
+ * Text with references: where cdktf tokens sit inside a string. Every writer of the library
+ * reads a user's text through {@link splitTokens}, as literal segments and reference segments,
+ * and escapes each kind for its reader: literal text as it is, a reference's value through
+ * Terraform functions when Terraform plans.
+ *
+ * Nothing here keeps state between calls: the shared pattern has no `g` flag, and a search
+ * through one text uses a pattern of its own, so no `lastIndex` is left behind by one text to
+ * shift where the next is searched (a shared global pattern once made every reference after
+ * the first embedded one come out as literal text, for the rest of the process).
  * @internal
  */
 
-/** Matches one cdktf string token marker, e.g. `${TfToken[TOKEN.12]}`. */
-const TOKEN_MARKER = /\$\{TfToken\[[^\]]+\]\}/g;
+/** One cdktf string token marker, e.g. `${TfToken[TOKEN.12]}`. */
+const TOKEN_MARKER = /\$\{TfToken\[[^\]]+\]\}/;
 
 /** A piece of text that is either literal or a cdktf token marker. */
 export interface TextFragment {
@@ -15,12 +23,12 @@ export interface TextFragment {
 /** Splits text into literal runs and cdktf token markers, in order. */
 export function splitTokens(text: string): TextFragment[] {
   const fragments: TextFragment[] = [];
+  const markers = new RegExp(TOKEN_MARKER.source, 'g');
   let last = 0;
-  for (const match of text.matchAll(TOKEN_MARKER)) {
-    const at = match.index ?? 0;
-    if (at > last) fragments.push({ text: text.slice(last, at), isToken: false });
+  for (let match = markers.exec(text); match !== null; match = markers.exec(text)) {
+    if (match.index > last) fragments.push({ text: text.slice(last, match.index), isToken: false });
     fragments.push({ text: match[0], isToken: true });
-    last = at + match[0].length;
+    last = match.index + match[0].length;
   }
   if (last < text.length) fragments.push({ text: text.slice(last), isToken: false });
   return fragments;
@@ -28,6 +36,5 @@ export function splitTokens(text: string): TextFragment[] {
 
 /** True when the text holds at least one cdktf token marker. */
 export function containsTokens(text: string): boolean {
-  TOKEN_MARKER.lastIndex = 0;
   return TOKEN_MARKER.test(text);
 }

@@ -12,7 +12,8 @@ export enum HclDialect {
   /**
    * HCL v1 (hashicorp/hcl v1), the parser of Vault ACL policies and of Nomad and Consul agent
    * configuration. It has no template escape: `${` makes the scanner skip quotes up to the
-   * matching `}`, so a `$` before `{` is written as the escape `\u0024`.
+   * matching `}`, so a `$` before `{` is written as the escape `\u0024`, and a `%` before `{`
+   * as `\u0025`: an HCL v1 document then holds nothing Terraform would evaluate.
    */
   HCL1 = 'hcl1',
 }

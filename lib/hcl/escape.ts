@@ -12,7 +12,9 @@ import { HclDialect } from './dialect';
  * Escapes literal text for an HCL quoted string. Both dialects: quotes, backslashes and
  * control characters become escape sequences, and a `$` or `%` at the very end is written as a
  * `\u` escape because what follows the literal (a reference's value) could start with `{`.
- * HCL2: `${` / `%{` become `$${` / `%%{`. HCL v1: a `$` before `{` becomes `\u0024`. A
+ * HCL2: `${` / `%{` become `$${` / `%%{`. HCL v1: a `$` or `%` before `{` becomes `\u0024` /
+ * `\u0025`, so an HCL v1 document holds no `${` or `%{` and Terraform evaluates none of its
+ * text when it is put into a provider attribute as it is. A
  * combining mark right after an escape is written as an escape too, so that normalizing the
  * document cannot join the two ({@link escapeMarksAfterEscapes}).
  *
@@ -42,10 +44,9 @@ export function escapeQuoted(text: string, dialect: HclDialect, afterReference =
         break;
       case '$':
       case '%':
-        if (next === undefined) out += ch === '$' ? '\\u0024' : '\\u0025';
-        else if (next !== '{') out += ch;
-        else if (dialect === HclDialect.HCL2) out += ch + ch;
-        else out += ch === '$' ? '\\u0024' : ch;
+        if (next !== undefined && next !== '{') out += ch;
+        else if (next !== undefined && dialect === HclDialect.HCL2) out += ch + ch;
+        else out += ch === '$' ? '\\u0024' : '\\u0025';
         break;
       default:
         out += hasControlCharacter(ch) ? unicodeEscape(ch.charCodeAt(0)) : ch;

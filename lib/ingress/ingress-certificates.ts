@@ -156,7 +156,15 @@ const NOT_IN_TEMPLATE_CALL = /["\\`{}]/;
 
 /** Text written into a consul-template call: literal, without quotes or template delimiters. */
 function checkTemplateText(where: string, prop: string, text: string): void {
-  if (isToken(text) || NOT_IN_TEMPLATE_CALL.test(text) || hasControlCharacter(text)) {
+  if (isToken(text)) {
+    throw new ConfigError(
+      where,
+      prop,
+      text,
+      'It is written into a consul-template call, which reads a value as template text and cannot be checked at synthesis: give literal text, not a Terraform reference.',
+    );
+  }
+  if (NOT_IN_TEMPLATE_CALL.test(text) || hasControlCharacter(text)) {
     throw new ConfigError(
       where,
       prop,

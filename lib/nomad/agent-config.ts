@@ -206,7 +206,11 @@ export class NomadAgentConfig {
     return terraformString(this.render());
   }
 
-  /** The whole file, as the agent reads it. */
+  /**
+   * The whole file, as the agent reads it (HCL v1). It holds no `${` or `%{`, so it is also safe
+   * in any provider attribute or `Task.addFile` as it is; references in it stay live, their
+   * values escaped by Terraform when it plans.
+   */
   public render(): string {
     const p = this.props;
     const file = new HclBody()

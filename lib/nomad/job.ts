@@ -1,3 +1,4 @@
+import { terraformString } from '../core/terraform-string';
 import { checkInteger, checkOneOf } from '../core/checks';
 import { ConfigError, problem } from '../core/errors';
 import { NamedChildren } from '../core/named-children';
@@ -199,10 +200,23 @@ export class Job {
   }
 
   /**
-   * Renders the jobspec as HCL2, as Nomad's jobspec parser reads it (before Terraform escaping).
-   * The text is rendered once per revision of the model (see `_changed`).
+   * The jobspec as a Terraform string: exactly what `NomadJob` puts into the `nomad_job`
+   * resource's `jobspec`, and safe to put into any provider attribute as it is. Terraform
+   * evaluates it to the HCL2 text Nomad's jobspec parser reads: its own escapes of literal text
+   * (`${"$"}{`, `%%{`) turn back into the text, and each reference's value arrives escaped for
+   * HCL2. `readableTerraform` (from `cdktf-nomad-zerotrust/testing`) shows that text with
+   * references by address.
    */
   public render(): string {
+    return terraformString(this._renderHcl());
+  }
+
+  /**
+   * The jobspec as Nomad's jobspec parser reads it (HCL2), before Terraform escaping: not for a
+   * provider attribute. Rendered once per revision of the model (see `_changed`).
+   * @internal
+   */
+  public _renderHcl(): string {
     const revision = this._revision;
     if (revision !== undefined && this.rendered?.revision === revision) return this.rendered.text;
     const text = this.renderText();

@@ -50,7 +50,7 @@ export class NomadJob extends Construct {
     this.spec = new Job(name, props, `${this.node.path} (job ${JSON.stringify(name)})`);
     this.resource = new JobResource(this, 'Resource', {
       jobspec: renderedTerraformString(
-        () => this.spec.render(),
+        () => this.spec._renderHcl(),
         () => this.spec._revision,
         `${this.node.path} jobspec`,
       ),
@@ -114,7 +114,11 @@ export class NomadJob extends Construct {
     return [...this.validated.errors];
   }
 
-  /** The rendered jobspec as Nomad will read it (HCL2, before Terraform escaping). */
+  /**
+   * The jobspec as a Terraform string, exactly as the `nomad_job` resource holds it: safe to put
+   * into any provider attribute (a raw `nomad_job`, an output) as it is; Terraform evaluates it
+   * to the HCL2 text Nomad reads. See {@link Job.render}.
+   */
   public renderJobspec(): string {
     return this.spec.render();
   }

@@ -24,7 +24,8 @@ import { splitTokens } from '../core/tokens';
  *   are written plain (or, for anything else, like values);
  * - a value that is one whole cdktf token (a Terraform reference) becomes a live reference to
  *   Terraform's JSON encoding of it, with `{`/`}` rewritten the same way by Terraform's
- *   `replace` (see {@link templateSafeToken}). Text mixing literals and references is refused.
+ *   `replace` (see {@link templateSafeToken}); text that mixes literal segments and references
+ *   becomes one quoted scalar of both ({@link templateSafeText}).
  *
  * Empty mappings are written `{}` and empty sequences `[]`; neither can form `{{` or `}}` in
  * block layout, and {@link renderTemplateSafeYaml} checks the final text anyway.
@@ -58,6 +59,16 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * @internal
  */
 export function templateSafeScalar(text: string): string {
+  return `"${templateSafeInside(text)}"`;
+}
+
+/**
+ * The inside of {@link templateSafeScalar}'s scalar (without its quotes).
+ *
+ * @param afterReference whether a reference's value (escaped by Terraform, so possibly ending
+ *   in an escape) comes right before the text
+ */
+function templateSafeInside(text: string, afterReference = false): string {
   if (LONE_SURROGATE.test(text)) {
     throw new ConfigError(
       'Traefik configuration',
@@ -66,10 +77,10 @@ export function templateSafeScalar(text: string): string {
       'The text holds a lone UTF-16 surrogate, which is not valid Unicode; fix the text.',
     );
   }
-  const quoted = JSON.stringify(text).replace(EXTRA_ESCAPES, (ch) =>
-    unicodeEscape(ch.charCodeAt(0)),
-  );
-  return escapeMarksAfterEscapes(quoted, unicodeEscape);
+  const inside = JSON.stringify(text)
+    .slice(1, -1)
+    .replace(EXTRA_ESCAPES, (ch) => unicodeEscape(ch.charCodeAt(0)));
+  return escapeMarksAfterEscapes(inside, unicodeEscape, afterReference);
 }
 
 /**
@@ -96,6 +107,32 @@ export function templateSafeToken(value: string | number | string[]): string {
     expression = Fn.replace(expression, from, to);
   }
   return Token.asString(expression);
+}
+
+/**
+ * The scalar for text that mixes literal segments and references (`'http://' + host`): one
+ * double-quoted scalar whose literal segments are escaped as {@link templateSafeScalar} escapes
+ * text, and whose references are live, each value JSON-escaped by Terraform without its quotes
+ * and with `{`, `}` and NEL rewritten as {@link templateSafeToken} rewrites them.
+ * @internal
+ */
+export function templateSafeText(text: string): string {
+  let out = '"';
+  let afterReference = false;
+  for (const fragment of splitTokens(text)) {
+    out += fragment.isToken
+      ? unquotedTemplateSafeToken(fragment.text)
+      : templateSafeInside(fragment.text, afterReference);
+    afterReference = fragment.isToken;
+  }
+  return out + '"';
+}
+
+/** A string reference for the inside of a double-quoted scalar: {@link templateSafeToken} unquoted. */
+function unquotedTemplateSafeToken(marker: string): string {
+  const json = templateSafeToken(marker);
+  const quote = Fn.rawString('"'); // cdktf refuses a bare quote as a string argument
+  return Token.asString(Fn.trimsuffix(Fn.trimprefix(json, quote), quote));
 }
 
 /** Keys written plain: option names and checked names that no YAML reader could read otherwise. */
@@ -145,13 +182,7 @@ function prepare(where: string, path: string, value: unknown, live: Set<string>)
     if (!Token.isUnresolved(value)) return value;
     const fragments = splitTokens(value);
     if (fragments.length === 1 && fragments[0].isToken) return track(templateSafeToken(value));
-    throw new ConfigError(
-      where,
-      at,
-      value,
-      'A value must be literal text or one whole Terraform reference. Build text that mixes ' +
-        'the two in Terraform (e.g. Fn.format or Fn.join) and pass that single reference.',
-    );
+    return track(templateSafeText(value));
   }
   if (typeof value === 'number') {
     if (Token.isUnresolved(value)) return track(templateSafeToken(value));

@@ -144,7 +144,11 @@ export class PolicyDocument {
       : [];
   }
 
-  /** Renders the policy as Vault reads it (HCL v1, before Terraform escaping). */
+  /**
+   * Renders the policy as Vault reads it (HCL v1). The text holds no `${` or `%{` (HCL v1's
+   * writer escapes them), so it is also safe to put into any provider attribute as it is (a raw
+   * `vault_policy`): Terraform evaluates none of it, and references in it stay live.
+   */
   public render(): string {
     const file = new HclBody();
     for (const rule of this.rules) {

@@ -2100,6 +2100,48 @@ const CHECKS: BadInput[] = [
     fix: 'sensitive: true',
   },
   {
+    name: 'the Connect CA Vault token rendered into a job file',
+    stage: 'check',
+    rule: 'ZT-SECRET-004',
+    build: (s) => {
+      const ca = new ConsulConnectCa(s, 'Ca', { vaultAddress: 'https://vault.internal:8200' });
+      const file = new ConsulAgentConfig({ server: true, connect: ca.connectStanza }).render();
+      web(s).addFile('local/consul.hcl', file);
+    },
+    path: 'test/web',
+    prop: 'jobspec',
+    value: 'vault_token.Ca_Token_',
+    fix: 'applyThroughApi',
+  },
+  {
+    name: 'a sensitive variable embedded in an env value',
+    stage: 'check',
+    rule: 'ZT-SECRET-004',
+    build: (s) => {
+      const password = new TerraformVariable(s, 'db_password', { type: 'string', sensitive: true });
+      web(s, { env: { DATABASE_URL: `postgres://app:${password.stringValue}@db:5432/app` } });
+    },
+    path: 'test/web',
+    prop: 'jobspec',
+    value: 'var.db_password (sensitive)',
+    fix: 'Keep the secret in Vault',
+  },
+  {
+    name: 'a Vault token in a hand-written nomad_job',
+    stage: 'check',
+    rule: 'ZT-SECRET-004',
+    build: (s) => {
+      const token = new VaultToken(s, 'AppToken', { policies: ['app'] });
+      new JobResource(s, 'raw', {
+        jobspec: `job "raw" {\n  meta = { token = "${token.clientToken}" }\n}\n`,
+      });
+    },
+    path: 'test/raw (nomad_job)',
+    prop: 'jobspec',
+    value: 'vault_token.AppToken.client_token',
+    fix: 'read it at run time',
+  },
+  {
     name: 'credentials in VAULT_ADDR',
     stage: 'check',
     rule: 'ZT-SECRET-003',

@@ -464,26 +464,22 @@ describe('insecure choices are listed with why', () => {
 });
 
 describe('references to Terraform values', () => {
-  test('a whole reference stays live; text mixing a reference is refused', () => {
-    // GIVEN the Nomad address from a Terraform variable
+  test('a reference stays live, whole or embedded in literal text', () => {
+    // GIVEN the Nomad address from a Terraform variable, whole and inside text
     const stack = new TerraformStack(Testing.app(), 'static');
     const address = new TerraformVariable(stack, 'nomad_address', { type: 'string' }).stringValue;
     const config = new TraefikStaticConfig({
       entryPoints: [{ name: 'web', address: ':80' }],
-      providers: { nomad: { endpoint: { address } } },
+      providers: { nomad: { endpoint: { address, region: `eu-${address}` } } },
     });
     // WHEN it lands in a Terraform attribute
     new TerraformOutput(stack, 'yaml', { value: config.render() });
     const yaml: string = JSON.parse(Testing.synth(stack)).output.yaml.value;
-    // THEN the value is a Terraform expression over the variable
+    // THEN the whole value is a Terraform expression over the variable
     expect(yaml).toContain('address: ${replace(replace(replace(jsonencode(var.nomad_address)');
-    // AND a reference mixed with literal text is refused when rendering
-    const mixed = new TraefikStaticConfig({
-      entryPoints: [{ name: 'web', address: ':80' }],
-      providers: { nomad: { endpoint: { region: `eu-${address}` } } },
-    });
-    expect(() => mixed.render()).toThrow(
-      /TraefikStaticConfig: invalid providers.nomad.endpoint.region .*one whole Terraform reference/,
+    // AND the embedded one sits inside one quoted scalar, its value escaped without its quotes
+    expect(yaml).toContain(
+      'region: "eu-${trimsuffix(trimprefix(replace(replace(replace(jsonencode(var.nomad_address)',
     );
   });
 });

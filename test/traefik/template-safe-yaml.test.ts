@@ -130,13 +130,17 @@ describe('renderTemplateSafeYaml', () => {
     );
   });
 
-  test('text mixing literals and a reference is refused', () => {
+  test('text mixing literals and a reference is one quoted scalar with the reference live', () => {
     const stack = new TerraformStack(Testing.app(), 'mixed');
     const host = new TerraformVariable(stack, 'host', { type: 'string' }).stringValue;
-    expect(() =>
-      renderTemplateSafeYaml('Doc', { endpoint: { address: `http://${host}:4646` } }),
-    ).toThrow(
-      /Doc: invalid endpoint.address "http:\/\/\$\{TfToken\[TOKEN.\d+\]\}:4646". A value must be literal text or one whole Terraform reference/,
+    const yaml = renderTemplateSafeYaml('Doc', { endpoint: { address: `http://${host}:4646` } });
+    new TerraformOutput(stack, 'o', { value: yaml });
+    const out = JSON.parse(Testing.synth(stack)).output.o.value as string;
+    // the value JSON-escaped by Terraform, its quotes trimmed, braces rewritten
+    expect(out).toBe(
+      'endpoint:\n  address: "http://${trimsuffix(trimprefix(replace(replace(replace(' +
+        'jsonencode(var.host), "{", "\\\\u007b"), "}", "\\\\u007d"), "\\u0085", "\\\\u0085"), ' +
+        '"\\""), "\\"")}:4646"\n',
     );
   });
 
