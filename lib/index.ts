@@ -1,5 +1,8 @@
 // The public API, exported by name. Everything else under lib/ is internal.
 
+// First, so its V8 shape exists before anything else loads (see the module).
+import './core/v8-shapes';
+
 export { ConfigError } from './core/errors';
 
 // Nomad: job specification model and constructs

@@ -11,6 +11,8 @@ import {
   TaskDriver,
 } from '../lib';
 import { terraformString } from '../lib/core/terraform-string';
+import { renderTemplateSafeYaml } from '../lib/traefik/template-safe-yaml';
+import { parse as parseYaml } from 'yaml';
 import { joinsPrevious } from '../lib/core/unicode';
 import { readConsulAgentConfigs, readNomadAgentConfigs, readVaultPolicies } from './readers';
 import { plannedOutputs, validateJobspecs } from './support';
@@ -87,6 +89,7 @@ const FIELDS = [
   'cRootPath',
   'cTlsFile',
   'attribute',
+  'yamlText',
 ];
 
 /** Fields whose value must be known at synthesis (checked by the library): literals only. */
@@ -156,33 +159,45 @@ function fixUp(v: Record<string, string>): Record<string, string> {
 describe('hostile text survives real Terraform and every reader', () => {
   const cases = fc.sample(caseArbitrary(), { numRuns: RUNS, seed: SEED });
   const stack = new TerraformStack(Testing.app() as App, 'property');
+  /**
+   * Each field's text cut where literal text follows a reference (see {@link asPlanned}), by
+   * case.
+   */
+  const partsOf = new WeakMap<Case, Record<string, string[]>>();
   const given = (i: number, field: string, c: Case): string => {
     const value = c.values[field];
-    switch (c.modes[field]) {
+    const [text, parts] = split(i, field, c.modes[field], value);
+    const known = partsOf.get(c) ?? {};
+    partsOf.set(c, { ...known, [field]: parts });
+    return text;
+  };
+  /** The text for a field in its mode, and its runs between literal-after-reference cuts. */
+  const split = (i: number, field: string, m: Mode, value: string): [string, string[]] => {
+    const name = `v${i}_${field}`;
+    switch (m) {
       case 'literal':
-        return value;
+        return [value, [value]];
       case 'reference':
-        return new TerraformVariable(stack, `v${i}_${field}`, { type: 'string', default: value })
-          .stringValue;
+        return [variable(name, value), [value]];
       case 'adjacent': {
         const [a, b] = halves(value);
-        return `${variable(`v${i}_${field}_a`, a)}${variable(`v${i}_${field}_b`, b)}`;
+        return [`${variable(`${name}_a`, a)}${variable(`${name}_b`, b)}`, [value]];
       }
       case 'start': {
         const [a, b] = halves(value);
-        return `${variable(`v${i}_${field}`, a)}${b}`;
+        return [`${variable(name, a)}${b}`, [a, b]];
       }
       case 'end': {
         const [a, b] = halves(value);
-        return `${a}${variable(`v${i}_${field}`, b)}`;
+        return [`${a}${variable(name, b)}`, [value]];
       }
       case 'middle': {
         const points = Array.from(value);
         const third = Math.floor(points.length / 3);
         const a = points.slice(0, third).join('');
         const b = points.slice(third, points.length - third).join('');
-        const c = points.slice(points.length - third).join('');
-        return `${a}${variable(`v${i}_${field}`, b)}${c}`;
+        const z = points.slice(points.length - third).join('');
+        return [`${a}${variable(name, b)}${z}`, [a + b, z]];
       }
     }
   };
@@ -250,6 +265,10 @@ describe('hostile text survives real Terraform and every reader', () => {
     out('policy', () => policy.render()); // as a user puts it into a raw vault_policy
     out('nomad', () => nomad.toTerraformString());
     out('consul', () => consul.toTerraformString());
+    const yamlText = v('yamlText');
+    out('yaml', () =>
+      terraformString(renderTemplateSafeYaml('Traefik', { text: yamlText, list: [yamlText] })),
+    );
     const attribute = v('attribute');
     out('attribute', () => terraformString(attribute));
   });
@@ -263,11 +282,16 @@ describe('hostile text survives real Terraform and every reader', () => {
 
   const NFC = (s: string) => s.normalize('NFC');
   /**
-   * What the reader of an HCL v1 document or a provider attribute gets: Terraform normalizes
-   * every string literal of its configuration to NFC, variable defaults included, so both the
-   * literals and the references of these cases arrive normalized.
+   * What the reader of an HCL v1 document, a YAML document or a provider attribute gets.
+   * Terraform normalizes every string it evaluates to NFC (go-cty does), so a document arrives
+   * as the NFC form of its whole text, escapes included. The one exception is literal text right
+   * after a reference: its leading combining marks are written as escapes, so they cannot
+   * compose with the reference's value (whose end the library cannot know), and the reader gets
+   * them apart: the NFC forms of the runs on either side of such a cut, joined. Nomad's HCL2
+   * parser normalizes each whole string again, so jobspecs are compared with NFC of the whole.
    */
-  const asPlanned = (c: Case, field: string) => NFC(c.values[field]);
+  const asPlanned = (c: Case, field: string) =>
+    (partsOf.get(c)?.[field] ?? [c.values[field]]).map(NFC).join('');
 
   test(`${RUNS} jobspecs: Nomad's parser reads every string back`, () => {
     const verdicts = validateJobspecs(
@@ -374,7 +398,7 @@ describe('hostile text survives real Terraform and every reader', () => {
         consul: [[asPlanned(c, 'consulToken'), asPlanned(c, 'consulName')]],
       };
       if (JSON.stringify(got) !== JSON.stringify(want))
-        mismatches.push({ case: i, got, want, errors: verdict.errors });
+        mismatches.push(...differences(i, got, want), { case: i, errors: verdict.errors });
     });
     expect(mismatches).toEqual([]);
   });
@@ -407,8 +431,25 @@ describe('hostile text survives real Terraform and every reader', () => {
         tls: [asPlanned(c, 'cTlsFile'), asPlanned(c, 'cTlsFile')],
       };
       if (JSON.stringify(got) !== JSON.stringify(want))
-        mismatches.push({ case: i, got, want, error: verdict.error });
+        mismatches.push(...differences(i, got, want), { case: i, error: verdict.error });
     });
+    expect(mismatches).toEqual([]);
+  });
+
+  test(`${RUNS} Traefik YAML documents: a YAML reader reads every string back`, () => {
+    const mismatches = cases
+      .map((c, i) => {
+        const text = planned[`yaml_${i}`];
+        const want = { text: asPlanned(c, 'yamlText'), list: [asPlanned(c, 'yamlText')] };
+        let got: unknown;
+        try {
+          got = parseYaml(text);
+        } catch (e) {
+          got = { error: (e as Error).message, text };
+        }
+        return { i, got, want, delimiters: /\{\{|\}\}/.test(text) };
+      })
+      .filter((m) => m.delimiters || JSON.stringify(m.got) !== JSON.stringify(m.want));
     expect(mismatches).toEqual([]);
   });
 
@@ -429,7 +470,14 @@ function differences(
   if (process.env.PROPERTY_DEBUG) {
     appendFileSync(process.env.PROPERTY_DEBUG, JSON.stringify({ i, got, want }) + '\n');
   }
+  // code points, so that texts that look alike (a composed and a decomposed é) differ visibly
+  const points = (v: unknown) =>
+    JSON.stringify(v, (_k, x) =>
+      typeof x === 'string'
+        ? Array.from(x, (ch) => ch.codePointAt(0)!.toString(16).padStart(4, '0')).join(' ')
+        : x,
+    );
   return Object.keys(want)
     .filter((k) => JSON.stringify(got[k]) !== JSON.stringify(want[k]))
-    .map((k) => ({ case: i, field: k, got: got[k], want: want[k] }));
+    .map((k) => ({ case: i, field: k, got: points(got[k]), want: points(want[k]) }));
 }
