@@ -115,7 +115,9 @@ function caseArbitrary(): fc.Arbitrary<Case> {
   return fc.record({ values: fc.record(record), modes: fc.record(modes) }).map((c) => {
     const values = fixUp(c.values);
     for (const f of FIELDS) {
-      if (c.modes[f] !== 'literal') values[f] = apartFromEscapes(values[f]);
+      if (c.modes[f] !== 'literal') {
+        values[f] = apartFromEscapes(values[f], f === 'yamlText' ? YAML_ESCAPED : undefined);
+      }
     }
     return { values, modes: c.modes };
   });
@@ -123,20 +125,25 @@ function caseArbitrary(): fc.Arbitrary<Case> {
 
 /**
  * The known limit of references (see the README): Terraform's `jsonencode` writes a control
- * character, `<` or `>` of a reference's value as an escape ending in a letter, and a combining
- * mark right after it would be normalized into that letter. A space keeps the two apart.
+ * character, `<` or `>` of a reference's value as an escape ending in a letter (and, for
+ * Traefik YAML, `replace` writes `{`, `}` and NEL as `\u007b`, `\u007d`, `\u0085`), and a
+ * combining mark right after it would be normalized into that letter. A space keeps them apart.
  */
-function apartFromEscapes(value: string): string {
+// eslint-disable-next-line no-control-regex
+function apartFromEscapes(value: string, escaped: RegExp = /^[\u0000-\u001f<>]$/): string {
   let out = '';
   let previous = '';
   for (const ch of value) {
-    // eslint-disable-next-line no-control-regex
-    if (/^[\u0000-\u001f<>]$/.test(previous) && joinsPrevious(ch.codePointAt(0)!)) out += ' ';
+    if (escaped.test(previous) && joinsPrevious(ch.codePointAt(0)!)) out += ' ';
     out += ch;
     previous = ch;
   }
   return out;
 }
+
+/** What the Traefik YAML writer's references escape besides `jsonencode`'s escapes. */
+// eslint-disable-next-line no-control-regex
+const YAML_ESCAPED = /^[\u0000-\u001f<>{}\u0085]$/;
 
 /** Makes values legal where the upstream product restricts them (names, policy paths). */
 function fixUp(v: Record<string, string>): Record<string, string> {
@@ -455,7 +462,8 @@ describe('hostile text survives real Terraform and every reader', () => {
 
   test(`${RUNS} provider attributes: Terraform evaluates none of the text`, () => {
     const mismatches = cases
-      .map((c, i) => ({ i, got: planned[`attribute_${i}`], want: asPlanned(c, 'attribute') }))
+      // a provider attribute has no escaping layer: Terraform normalizes the whole value
+      .map((c, i) => ({ i, got: planned[`attribute_${i}`], want: NFC(c.values.attribute) }))
       .filter((m) => m.got !== m.want);
     expect(mismatches).toEqual([]);
   });

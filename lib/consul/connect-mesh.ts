@@ -278,6 +278,15 @@ export class ConnectMesh extends Construct {
         'Intentions name services, which must be known at synthesis.',
       );
     }
+    if (sourceName === '*') {
+      throw new ConfigError(
+        this.node.path,
+        'allowFrom source',
+        sourceName,
+        'A "*" source would let every service of the mesh call the destination; name each ' +
+          'caller (connectTo or allowFrom once per source).',
+      );
+    }
     this._allow(sourceName, destination, permissions);
   }
 

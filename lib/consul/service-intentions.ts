@@ -111,6 +111,17 @@ export class ServiceIntentions extends Construct {
       );
     }
     checkOneOf(where, 'intention action', props.action, Object.values(IntentionAction));
+    const wildcard = name === '*' || this.destination === '*';
+    if (wildcard && props.permissions === undefined && props.action !== IntentionAction.DENY) {
+      throw new ConfigError(
+        where,
+        'intention source',
+        name,
+        `An intention from ${JSON.stringify(name)} to ${JSON.stringify(this.destination)} that ` +
+          'allows would let every service of the mesh (or any it does not know yet) call it; ' +
+          'name each caller, or give the wildcard action: IntentionAction.DENY.',
+      );
+    }
     if (props.permissions !== undefined) {
       if (props.action !== undefined) {
         throw new ConfigError(

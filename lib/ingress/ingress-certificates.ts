@@ -69,6 +69,15 @@ export class IngressCertificates {
       if (options.altNames && options.altNames.length > 0)
         args.push(`alt_names=${options.altNames.join(',')}`);
       for (const text of [issue, ...args]) checkTemplateText(task.where, 'vaultPki', text);
+      if (!isToken(options.role) && !/^[A-Za-z0-9_.-]+$/.test(options.role)) {
+        throw new ConfigError(
+          task.where,
+          'vaultPki role',
+          options.role,
+          'A PKI role is one name (letters, digits, ".", "_", "-"): "*" or "+" would grant the ' +
+            'ingress every role of the mount, and "/" another path.',
+        );
+      }
       options.vault.grantSecrets(task, {
         extraRules: [{ path: issue, capabilities: [Capability.UPDATE] }],
       });

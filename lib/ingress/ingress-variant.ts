@@ -33,7 +33,10 @@ export interface TailscaleVariantOptions {
   readonly httpPort?: number;
   /** Host port of the TLS entry point. @default 443 */
   readonly httpsPort?: number;
-  /** Port of the internal entry point (ping, dashboard), bound to 127.0.0.1 on the node. @default 8081 */
+  /**
+   * Port of the internal entry point (ping, dashboard) inside the Traefik container; it is not
+   * published on the node (only the HTTP and HTTPS ports are). @default 8081
+   */
   readonly internalPort?: number;
   /** Path of tailscaled's socket on the clients. @default "/run/tailscale/tailscaled.sock" */
   readonly socketPath?: string;

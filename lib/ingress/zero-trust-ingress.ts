@@ -1,7 +1,7 @@
 import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkInteger, isToken } from '../core/checks';
-import { ConfigError } from '../core/errors';
+import { ConfigError, problem } from '../core/errors';
 import { NomadAgentConfig } from '../nomad/agent-config';
 import { NomadJob } from '../nomad/nomad-job';
 import { ConstraintProps } from '../nomad/placement';
@@ -205,12 +205,34 @@ export class ZeroTrustIngress extends Construct {
     this.task = this.binding.task;
     this.staticConfig = this.binding.staticConfig;
     this.dynamicConfig = this.binding.dynamicConfig;
+    this.node.addValidation({ validate: () => this.apiOffThePublicEntryPoints() });
     for (const choice of [
       ...this.staticConfig.insecureChoices(),
       ...this.dynamicConfig.insecureChoices(),
     ]) {
       Annotations.of(this).addWarning(`ZeroTrustIngress: ${choice}`);
     }
+  }
+
+  /**
+   * Traefik's API and dashboard (`api@internal`) only on the internal entry point: on a published
+   * one, anyone who reaches the ingress reads every router, service and middleware
+   * (`/api/rawdata`), and with them the whole platform's layout.
+   */
+  private apiOffThePublicEntryPoints(): string[] {
+    const internal = this.binding.internalEntryPoint;
+    return this.dynamicConfig
+      ._routersTo('api@internal')
+      .filter((r) => r.entryPoints.length === 0 || r.entryPoints.some((e) => e !== internal))
+      .map((r) =>
+        problem(
+          this.node.path,
+          `router ${JSON.stringify(r.name)} entryPoints`,
+          r.entryPoints,
+          `Its service is api@internal (the API and dashboard): serve it on ${JSON.stringify(internal)} ` +
+            'only, which is not published; reach it through the node (an SSH tunnel or nomad alloc exec).',
+        ),
+      );
   }
 
   /** The routes exposed so far, in order. */

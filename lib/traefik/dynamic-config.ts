@@ -600,6 +600,16 @@ export class TraefikDynamicConfig {
     return name;
   }
 
+  /**
+   * The HTTP routers whose service is `service` (e.g. `api@internal`), with their entry points.
+   * @internal
+   */
+  public _routersTo(service: string): Array<{ name: string; entryPoints: readonly string[] }> {
+    return [...this.routers]
+      .filter(([, r]) => r.props.service === service)
+      .map(([name, r]) => ({ name, entryPoints: r.props.entryPoints ?? [] }));
+  }
+
   /** Entry points the routers of this document use (to check against the static configuration). */
   public get entryPointNames(): string[] {
     return [...new Set([...this.routers.values()].flatMap((r) => r.props.entryPoints))];

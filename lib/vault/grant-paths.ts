@@ -134,3 +134,61 @@ export function lowerLiterals(text: string): string {
     .map((f) => (f.isToken ? f.text : f.text.toLowerCase()))
     .join('');
 }
+
+/**
+ * An `extraPaths` entry that reaches another job's own path: equal to it, inside it, or a
+ * wildcard covering it, or (workload identity) anywhere under a namespace's prefix, where every
+ * job of that namespace, built by this app or not, has its own path. Returns the fix, or
+ * undefined when the path is clear of them.
+ *
+ * @param path the checked path, relative to `<mount>/data/`
+ * @param ownPaths every job's own path the app knows, relative to `<mount>/data/`
+ * @param namespaces namespace prefixes under which job paths live (empty in legacy mode)
+ */
+export function coveredOwnPath(
+  path: string,
+  ownPaths: readonly string[],
+  namespaces: readonly string[],
+): string | undefined {
+  if (isToken(path)) return undefined;
+  const prefix = path.endsWith('*') ? path.slice(0, -1) : undefined;
+  const first = path.split('/')[0].replace(/\*$/, '');
+  if (
+    namespaces.includes(first) ||
+    (prefix !== undefined && namespaces.some((n) => n.startsWith(prefix)))
+  ) {
+    return (
+      `Paths under "<namespace>/" are jobs' own paths (every job gets "<namespace>/<job>"), ` +
+      'and the job is granted its own already; keep shared secrets outside them, e.g. "shared/db".'
+    );
+  }
+  const other = ownPaths.find(
+    (own) =>
+      path === own ||
+      path.startsWith(`${own}/`) ||
+      (prefix !== undefined && own.startsWith(prefix)),
+  );
+  if (other === undefined) return undefined;
+  return `It reaches the own path "${other}" of a job; keep shared secrets outside jobs' paths, e.g. "shared/db".`;
+}
+
+/** API paths whose change rewrites what tokens may do: policies, auth methods and their roles. */
+const PRIVILEGED_PATH =
+  /^(?:sys\/(?:policy|policies|auth|mounts|audit|raw|remount|seal|generate-root|rotate)(?:\/|$|\*)|auth\/[^/]+\/(?:role|roles|config|users|groups|map)(?:\/|$|\*)|auth\/token\/(?:roles|create)|identity\/)/;
+const WRITES = new Set(['create', 'update', 'patch', 'delete', 'sudo']);
+
+/**
+ * An `extraRules` rule that would let a task's token change what tokens may do (write a policy,
+ * a role of an auth method, mount or configure auth): one job could then rewrite every job's
+ * policy. Returns the fix, or undefined.
+ */
+export function privilegedRule(path: string, capabilities: readonly string[]): string | undefined {
+  if (isToken(path) || isToken(capabilities)) return undefined;
+  const trimmed = path.replace(/^\/+/, '');
+  if (!PRIVILEGED_PATH.test(trimmed) && trimmed !== '*' && trimmed !== '+') return undefined;
+  if (!capabilities.some((c) => WRITES.has(c))) return undefined;
+  return (
+    'A task token that may change policies, auth methods or their roles can widen every ' +
+    "job's grants; run such changes from the pipeline (Terraform), not from a task."
+  );
+}

@@ -5,15 +5,15 @@ import { Token as VaultToken } from '@cdktf/provider-vault/lib/token';
 import { TokenAuthBackendRole } from '@cdktf/provider-vault/lib/token-auth-backend-role';
 import { Annotations, TerraformOutput, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkHttpUrl, isPlainHttpToRemote } from '../core/checks';
+import { checkHttpUrl, isPlainHttpToRemote, isToken } from '../core/checks';
 import { ConfigError } from '../core/errors';
 import { terraformString } from '../core/terraform-string';
 import { HclDialect } from '../hcl/dialect';
 import { HclBody } from '../hcl/writer';
 import { renderVaultStanza, VaultStanzaProps } from '../nomad/agent-config';
-import type { NomadJob } from '../nomad/nomad-job';
+import { NomadJob } from '../nomad/nomad-job';
 import { Task } from '../nomad/task';
-import { checkExtraPath, checkPathSegment } from './grant-paths';
+import { checkExtraPath, checkPathSegment, coveredOwnPath, privilegedRule } from './grant-paths';
 import { VaultIntegrationMode, VaultModeBinding } from './integration-mode';
 import { LegacyTokenRoleBinding } from './legacy-token-role-binding';
 import { PolicyRuleProps } from './policy-document';
@@ -127,6 +127,9 @@ export class VaultNomadIntegration extends Construct {
       this.tokenRole = this.binding.tokenRole;
       this.serverToken = this.binding.serverToken;
     }
+    if (this.binding instanceof WorkloadIdentityBinding) {
+      this.node.addValidation({ validate: () => this.jobIdsThatWidenTheDefaultPolicy() });
+    }
     this.serverStanzaIsSensitive = this.binding.serverStanzaIsSensitive;
     this.serverVaultStanza = stanzaText(this.binding.serverStanza);
     this.clientVaultStanza = stanzaText(this.binding.clientStanza);
@@ -184,7 +187,69 @@ export class VaultNomadIntegration extends Construct {
     const extra = (options.extraPaths ?? []).map((p) =>
       checkExtraPath(task.where, this.binding.kvMountPath, p),
     );
+    const ownPaths = this.ownPaths(task);
+    const namespaces = this.binding instanceof WorkloadIdentityBinding ? this.namespaces(task) : [];
+    for (const path of extra) {
+      const fix = coveredOwnPath(path, ownPaths, namespaces);
+      if (fix !== undefined) throw new ConfigError(task.where, 'extraPaths entry', path, fix);
+    }
+    for (const rule of options.extraRules ?? []) {
+      const fix = privilegedRule(rule.path, rule.capabilities);
+      if (fix !== undefined) throw new ConfigError(task.where, 'extraRules path', rule.path, fix);
+    }
     return this.binding.grant(task, extra, options.extraRules ?? []);
+  }
+
+  /** The own paths (relative to the mount's `data/`) of the app's other jobs. */
+  private ownPaths(task: Task): string[] {
+    const data = `${this.binding.kvMountPath}/data/`;
+    return this.appJobs()
+      .filter(
+        (job) => job.spec !== task.job && !isToken(job.spec.name) && !isToken(job.spec.namespace),
+      )
+      .map((job) => this.binding.secretsPath(job.spec.namespace, job.spec.name).slice(data.length));
+  }
+
+  /** The namespaces whose prefixes hold jobs' own paths: the app's, the task's and default. */
+  private namespaces(task: Task): string[] {
+    const names = new Set(['default', task.job.namespace]);
+    for (const job of this.appJobs())
+      if (!isToken(job.spec.namespace)) names.add(job.spec.namespace);
+    return [...names];
+  }
+
+  private appJobs(): NomadJob[] {
+    return this.node.root.node.findAll().filter((c): c is NomadJob => c instanceof NomadJob);
+  }
+
+  /**
+   * Every job that logs in with the default workload role gets the templated policy on
+   * `<mount>/data/<namespace>/<job id>`, granted or not, so a job id with `/`, `*` or `+` would
+   * widen that policy across other jobs' secrets: such ids are refused for every job of the app.
+   * (Jobs the app does not build are the operator's to keep to the same rule; see the README.)
+   */
+  private jobIdsThatWidenTheDefaultPolicy(): string[] {
+    const problems: string[] = [];
+    for (const construct of this.node.root.node.findAll()) {
+      if (!(construct instanceof NomadJob)) continue;
+      const spec = construct.spec;
+      for (const [prop, value] of [
+        ['job name', spec.name],
+        ['namespace', spec.namespace],
+      ] as const) {
+        if (isToken(value)) continue; // known only to Terraform; Nomad's own rules apply
+        try {
+          checkPathSegment(spec.where, prop, value);
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          problems.push(
+            `${e.message} Every job that logs in with ${this.node.path}'s default workload ` +
+              'role gets this path in its templated policy.',
+          );
+        }
+      }
+    }
+    return problems;
   }
 
   private checkAddresses(props: VaultNomadIntegrationProps): void {

@@ -1013,6 +1013,134 @@ const CONSTRUCTION: BadInput[] = [
     fix: 'not both',
   },
   {
+    name: 'extra paths covering the whole namespace',
+    stage: 'construct',
+    build: (s) => {
+      const vault = new VaultNomadIntegration(s, 'Vault', {
+        vaultAddress: 'https://vault.example.com:8200',
+        nomadAddress: 'https://nomad.example.com:4646',
+      });
+      vault.grantSecrets(web(s), { extraPaths: ['default/*'] });
+    },
+    path: 'test/web (job "web") group "web" task "web"',
+    prop: 'extraPaths entry',
+    value: '"default/*"',
+    fix: 'keep shared secrets outside them',
+  },
+  {
+    name: "extra paths naming another job's own path",
+    stage: 'construct',
+    build: (s) => {
+      const vault = new VaultNomadIntegration(s, 'Vault', {
+        vaultAddress: 'https://vault.example.com:8200',
+        nomadAddress: 'https://nomad.example.com:4646',
+        mode: VaultIntegrationMode.legacyTokenRole(),
+      });
+      new NomadJob(s, 'billing')
+        .addGroup('db')
+        .addTask('db', { driver: TaskDriver.docker({ image: 'postgres:16.4' }) });
+      vault.grantSecrets(web(s), { extraPaths: ['billing/*'] });
+    },
+    path: 'test/web (job "web") group "web" task "web"',
+    prop: 'extraPaths entry',
+    value: '"billing/*"',
+    fix: 'own path "billing"',
+  },
+  {
+    name: 'an extra rule that rewrites policies',
+    stage: 'construct',
+    build: (s) => {
+      const vault = new VaultNomadIntegration(s, 'Vault', {
+        vaultAddress: 'https://vault.example.com:8200',
+        nomadAddress: 'https://nomad.example.com:4646',
+      });
+      vault.grantSecrets(web(s), {
+        extraRules: [{ path: 'sys/policies/acl/*', capabilities: [Capability.UPDATE] }],
+      });
+    },
+    path: 'test/web (job "web") group "web" task "web"',
+    prop: 'extraRules path',
+    value: '"sys/policies/acl/*"',
+    fix: 'from the pipeline',
+  },
+  {
+    name: 'an extra rule that rewrites the workload role',
+    stage: 'construct',
+    build: (s) => {
+      const vault = new VaultNomadIntegration(s, 'Vault', {
+        vaultAddress: 'https://vault.example.com:8200',
+        nomadAddress: 'https://nomad.example.com:4646',
+      });
+      vault.grantSecrets(web(s), {
+        extraRules: [
+          {
+            path: 'auth/jwt-nomad/role/nomad-workloads',
+            capabilities: [Capability.CREATE, Capability.UPDATE],
+          },
+        ],
+      });
+    },
+    path: 'test/web (job "web") group "web" task "web"',
+    prop: 'extraRules path',
+    value: '"auth/jwt-nomad/role/nomad-workloads"',
+    fix: 'widen every',
+  },
+  {
+    name: 'a PKI role wildcard for the ingress certificate',
+    stage: 'construct',
+    build: (s) => {
+      const vault = new VaultNomadIntegration(s, 'Vault', {
+        vaultAddress: 'https://vault.example.com:8200',
+        nomadAddress: 'https://nomad.example.com:4646',
+      });
+      const mesh = new ConnectMesh(s, 'Mesh');
+      connectIngress(s, mesh, {
+        certificates: IngressCertificates.vaultPki({
+          vault,
+          role: '*',
+          commonName: 'ingress.example.com',
+        }),
+      });
+    },
+    path: 'test/Ingress',
+    prop: 'vaultPki role',
+    value: '"*"',
+    fix: 'every role of the mount',
+  },
+  {
+    name: 'an intention from every service that allows',
+    stage: 'construct',
+    build: (s) => new ServiceIntentions(s, 'I', { destination: 'api' }).addSource('*'),
+    path: 'test/I',
+    prop: 'intention source',
+    value: '"*"',
+    fix: 'IntentionAction.DENY',
+  },
+  {
+    name: 'an intention to every service that allows',
+    stage: 'construct',
+    build: (s) =>
+      new ServiceIntentions(s, 'I', { destination: '*' }).addSource('web', {
+        action: IntentionAction.ALLOW,
+      }),
+    path: 'test/I',
+    prop: 'intention source',
+    value: '"web"',
+    fix: 'name each caller',
+  },
+  {
+    name: 'a mesh service open to every caller',
+    stage: 'construct',
+    build: (s) => {
+      const { mesh, api } = meshPair(s);
+      mesh.allowFrom('*', api);
+    },
+    path: 'test/Mesh',
+    prop: 'allowFrom source',
+    value: '"*"',
+    fix: 'name each caller',
+  },
+  {
     name: 'permissions with a wildcard',
     stage: 'construct',
     build: (s) =>
@@ -1313,6 +1441,32 @@ const CONSTRUCTION: BadInput[] = [
 ];
 
 const SYNTHESIS: BadInput[] = [
+  {
+    name: 'the dashboard on the public entry point',
+    stage: 'synth',
+    build: (s) => tailscale(s).dynamicConfig.addDashboardRouter({ entryPoints: ['websecure'] }),
+    path: 'test/Ingress',
+    prop: 'router "dashboard" entryPoints',
+    value: '["websecure"]',
+    fix: 'serve it on "internal"',
+  },
+  {
+    name: 'a job id that widens the default workload policy',
+    stage: 'synth',
+    build: (s) => {
+      new VaultNomadIntegration(s, 'Vault', {
+        vaultAddress: 'https://vault.example.com:8200',
+        nomadAddress: 'https://nomad.example.com:4646',
+      });
+      new NomadJob(s, 'billing-db', { name: 'billing/db' })
+        .addGroup('db')
+        .addTask('db', { driver: TaskDriver.docker({ image: 'postgres:16.4' }) });
+    },
+    path: 'test/billing-db (job "billing/db")',
+    prop: 'job name',
+    value: '"billing/db"',
+    fix: 'default workload role',
+  },
   {
     name: 'service port not a label',
     stage: 'synth',

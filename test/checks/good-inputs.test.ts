@@ -106,10 +106,10 @@ const GOOD: GoodInput[] = [
       const shared = new NomadJob(s, 'shared');
       shared.addGroup('a').addTask('a', { driver: TaskDriver.exec({ command: 'x' }) });
       const task = web(s);
-      vault.grantSecrets(task, { extraPaths: ['default/shared/*'] });
+      vault.grantSecrets(task, { extraPaths: ['shared/*'] });
       task.addTemplate({
         destination: 'secrets/a',
-        data: '{{ with secret "secret/data/default/web/a" }}{{ end }}{{ with secret "secret/data/default/shared/b" }}{{ end }}',
+        data: '{{ with secret "secret/data/default/web/a" }}{{ end }}{{ with secret "secret/data/shared/b" }}{{ end }}',
       });
     },
   },
