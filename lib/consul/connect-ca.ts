@@ -140,7 +140,12 @@ export class ConsulConnectCa extends Construct {
   public readonly rootCertificate?: PkiSecretBackendRootCert;
   /** The CA configuration in Consul, unless applyThroughApi is off. */
   public readonly certificateAuthority?: CertificateAuthority;
-  /** The agent `connect {}` settings (for `ConsulAgentConfig`); the token is a reference. */
+  /**
+   * The agent `connect {}` settings (for `ConsulAgentConfig`). Its `vaultCa.token` is a
+   * reference to Consul's Vault token, a secret: a file rendered from it belongs on the Consul
+   * servers (a sensitive output, a file written by the pipeline), never in a jobspec, where
+   * `nomad job inspect` shows it to anyone who may read the job (ZT-SECRET-004 reports it).
+   */
   public readonly connectStanza: ConsulConnectStanzaProps;
   /** The root and intermediate PKI paths. */
   public readonly rootPkiPath: string;

@@ -148,6 +148,7 @@ export class TaskDriver {
       config.ports ?? [],
       [...(config.args ?? []), config.command ?? '', ...(config.volumes ?? [])],
       config.image,
+      config.networkMode,
     );
   }
 
@@ -209,6 +210,8 @@ export class TaskDriver {
     public readonly _interpolated: readonly string[] = [],
     /** The Docker image, for the Docker driver. */
     public readonly image?: string,
+    /** @internal The Docker network mode, when the task sets one. */
+    public readonly _networkMode?: string,
   ) {}
 
   /**

@@ -327,6 +327,25 @@ export class TaskGroup {
   }
 
   /**
+   * Tasks of a mesh group whose Docker network mode takes them out of the group's namespace
+   * (`host`, another network): they would sit beside the sidecar, reachable and reaching out
+   * without it, and their mesh service's intentions would protect nothing.
+   */
+  private tasksOffTheMesh(): string[] {
+    return this.children.items
+      .filter((t) => t.driver._networkMode !== undefined)
+      .map((t) =>
+        problem(
+          t.where,
+          'driver networkMode',
+          t.driver._networkMode,
+          'The group is in the Consul service mesh: its tasks share the group network with the ' +
+            'sidecar. Remove networkMode (Nomad joins the task to the group network).',
+        ),
+      );
+  }
+
+  /**
    * Problems only visible once the whole group is built; empty when it is valid.
    * @internal
    */
@@ -362,6 +381,9 @@ export class TaskGroup {
           ),
         );
       }
+    }
+    if (this.services.some((s) => s.hasSidecar || s.isConnectNative)) {
+      errors.push(...this.tasksOffTheMesh());
     }
     for (const service of this.services) {
       const task = service.servingTask;

@@ -6,11 +6,12 @@ import { TokenAuthBackendRole } from '@cdktf/provider-vault/lib/token-auth-backe
 import { Annotations, TerraformOutput, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkHttpUrl, isPlainHttpToRemote, isToken } from '../core/checks';
-import { ConfigError } from '../core/errors';
+import { ConfigError, problem } from '../core/errors';
 import { terraformString } from '../core/terraform-string';
 import { HclDialect } from '../hcl/dialect';
 import { HclBody } from '../hcl/writer';
 import { renderVaultStanza, VaultStanzaProps } from '../nomad/agent-config';
+import type { Job } from '../nomad/job';
 import { NomadJob } from '../nomad/nomad-job';
 import { Task } from '../nomad/task';
 import { checkExtraPath, checkPathSegment, coveredOwnPath, privilegedRule } from './grant-paths';
@@ -104,6 +105,8 @@ export class VaultNomadIntegration extends Construct {
   public readonly nomadJwks?: DataNomadJwks;
 
   private readonly binding: VaultModeBinding;
+  /** Every extra path granted, with its task, for the check at synthesis. */
+  private readonly extraPathGrants: Array<{ readonly task: Task; readonly path: string }> = [];
 
   constructor(scope: Construct, id: string, props: VaultNomadIntegrationProps) {
     super(scope, id);
@@ -130,6 +133,7 @@ export class VaultNomadIntegration extends Construct {
     if (this.binding instanceof WorkloadIdentityBinding) {
       this.node.addValidation({ validate: () => this.jobIdsThatWidenTheDefaultPolicy() });
     }
+    this.node.addValidation({ validate: () => this.extraPathsClearOfOwnPaths() });
     this.serverStanzaIsSensitive = this.binding.serverStanzaIsSensitive;
     this.serverVaultStanza = stanzaText(this.binding.serverStanza);
     this.clientVaultStanza = stanzaText(this.binding.clientStanza);
@@ -187,12 +191,7 @@ export class VaultNomadIntegration extends Construct {
     const extra = (options.extraPaths ?? []).map((p) =>
       checkExtraPath(task.where, this.binding.kvMountPath, p),
     );
-    const ownPaths = this.ownPaths(task);
-    const namespaces = this.binding instanceof WorkloadIdentityBinding ? this.namespaces(task) : [];
-    for (const path of extra) {
-      const fix = coveredOwnPath(path, ownPaths, namespaces);
-      if (fix !== undefined) throw new ConfigError(task.where, 'extraPaths entry', path, fix);
-    }
+    for (const path of extra) this.extraPathGrants.push({ task, path });
     for (const rule of options.extraRules ?? []) {
       const fix = privilegedRule(rule.path, rule.capabilities);
       if (fix !== undefined) throw new ConfigError(task.where, 'extraRules path', rule.path, fix);
@@ -200,26 +199,31 @@ export class VaultNomadIntegration extends Construct {
     return this.binding.grant(task, extra, options.extraRules ?? []);
   }
 
-  /** The own paths (relative to the mount's `data/`) of the app's other jobs. */
-  private ownPaths(task: Task): string[] {
+  /**
+   * Extra paths that reach another job's own path, or (workload identity) lie under a
+   * namespace's prefix. Checked at synthesis, once for all grants, so jobs added after a grant
+   * count and the cost stays linear in the number of grants.
+   */
+  private extraPathsClearOfOwnPaths(): string[] {
+    if (this.extraPathGrants.length === 0) return [];
     const data = `${this.binding.kvMountPath}/data/`;
-    return this.appJobs()
-      .filter(
-        (job) => job.spec !== task.job && !isToken(job.spec.name) && !isToken(job.spec.namespace),
-      )
-      .map((job) => this.binding.secretsPath(job.spec.namespace, job.spec.name).slice(data.length));
-  }
-
-  /** The namespaces whose prefixes hold jobs' own paths: the app's, the task's and default. */
-  private namespaces(task: Task): string[] {
-    const names = new Set(['default', task.job.namespace]);
-    for (const job of this.appJobs())
-      if (!isToken(job.spec.namespace)) names.add(job.spec.namespace);
-    return [...names];
-  }
-
-  private appJobs(): NomadJob[] {
-    return this.node.root.node.findAll().filter((c): c is NomadJob => c instanceof NomadJob);
+    const owners = new Map<string, Job>();
+    const namespaces = new Set(['default']);
+    for (const construct of this.node.root.node.findAll()) {
+      if (!(construct instanceof NomadJob)) continue;
+      const spec = construct.spec;
+      if (isToken(spec.name) || isToken(spec.namespace)) continue;
+      owners.set(this.binding.secretsPath(spec.namespace, spec.name).slice(data.length), spec);
+      namespaces.add(spec.namespace);
+    }
+    const prefixes = this.binding instanceof WorkloadIdentityBinding ? [...namespaces] : [];
+    const problems: string[] = [];
+    for (const { task, path } of this.extraPathGrants) {
+      const others = [...ownPathsAlong(path, owners, task.job)];
+      const fix = coveredOwnPath(path, others, prefixes);
+      if (fix !== undefined) problems.push(problem(task.where, 'extraPaths entry', path, fix));
+    }
+    return problems;
   }
 
   /**
@@ -305,4 +309,27 @@ function stanzaText(stanza: VaultStanzaProps): string {
   return terraformString(
     new HclBody().appendBlock(renderVaultStanza(stanza)).render(HclDialect.HCL1),
   );
+}
+
+/**
+ * The own paths of other jobs that an extra path could reach: the path itself and each of its
+ * prefixes (the path lies inside them), and, for a path ending in `*`, every own path under
+ * that prefix (the path covers them).
+ */
+function* ownPathsAlong(
+  path: string,
+  owners: ReadonlyMap<string, Job>,
+  self: Job,
+): Iterable<string> {
+  const segments = path.replace(/\*$/, '').split('/');
+  for (let i = 1; i <= segments.length; i++) {
+    const prefix = segments.slice(0, i).join('/');
+    const owner = owners.get(prefix);
+    if (owner !== undefined && owner !== self && (i < segments.length || !path.endsWith('*'))) {
+      yield prefix;
+    }
+  }
+  if (!path.endsWith('*')) return;
+  const covered = path.slice(0, -1);
+  for (const [own, owner] of owners) if (owner !== self && own.startsWith(covered)) yield own;
 }

@@ -114,6 +114,7 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
       options.kvMountPath ?? 'secret',
     );
     this.extraTokenPolicies = options.extraTokenPolicies ?? [];
+    this.checkExtraTokenPolicies(scope);
     const defaultIdentityTtl = options.defaultIdentityTtl ?? '1h';
     checkDuration(where, 'workloadIdentity defaultIdentityTtl', defaultIdentityTtl);
     const algorithms = options.jwtSupportedAlgs ?? ['EdDSA', 'RS256'];
@@ -160,6 +161,32 @@ export class WorkloadIdentityBinding implements VaultModeBinding {
       address: context.vaultAddress,
       jwtAuthBackendPath: this.backendPath,
     };
+  }
+
+  /**
+   * Policies on every workload token: `root` is refused (every job would be root); any other is
+   * allowed with a warning, since it widens every job's token at once.
+   */
+  private checkExtraTokenPolicies(scope: Construct): void {
+    const names = this.extraTokenPolicies;
+    if (isToken(names)) return;
+    for (const name of names) {
+      if (name === 'root') {
+        throw new ConfigError(
+          this.context.where,
+          'workloadIdentity extraTokenPolicies',
+          name,
+          'Every workload token would be a root token. Grant each task what it needs with grantSecrets.',
+        );
+      }
+    }
+    if (names.length > 0) {
+      Annotations.of(scope).addWarning(
+        `workloadIdentity extraTokenPolicies ${JSON.stringify(names)}: every workload token, of ` +
+          'every job in the cluster, carries these policies. Prefer grantSecrets(task, { extraRules }) ' +
+          'for what one task needs.',
+      );
+    }
   }
 
   public get grantedPaths(): Map<Task, string[]> {

@@ -1014,7 +1014,7 @@ const CONSTRUCTION: BadInput[] = [
   },
   {
     name: 'extra paths covering the whole namespace',
-    stage: 'construct',
+    stage: 'synth',
     build: (s) => {
       const vault = new VaultNomadIntegration(s, 'Vault', {
         vaultAddress: 'https://vault.example.com:8200',
@@ -1029,7 +1029,7 @@ const CONSTRUCTION: BadInput[] = [
   },
   {
     name: "extra paths naming another job's own path",
-    stage: 'construct',
+    stage: 'synth',
     build: (s) => {
       const vault = new VaultNomadIntegration(s, 'Vault', {
         vaultAddress: 'https://vault.example.com:8200',
@@ -1441,6 +1441,23 @@ const CONSTRUCTION: BadInput[] = [
 ];
 
 const SYNTHESIS: BadInput[] = [
+  {
+    name: 'a mesh task on the host network beside its sidecar',
+    stage: 'synth',
+    build: (s) =>
+      new ConnectMesh(s, 'Mesh').addService('api', {
+        job: new NomadJob(s, 'app'),
+        name: 'api',
+        port: 9001,
+        tasks: {
+          t: { driver: TaskDriver.docker({ image: 'app:1.0.0', networkMode: 'host' }) },
+        },
+      }),
+    path: 'test/app (job "app") group "api" task "t"',
+    prop: 'driver networkMode',
+    value: '"host"',
+    fix: 'Remove networkMode',
+  },
   {
     name: 'the dashboard on the public entry point',
     stage: 'synth',

@@ -84,6 +84,35 @@ describe('VaultNomadIntegration, legacy token role (seeds 001 and 004)', () => {
     ]);
   });
 
+  test('extra policies on every workload token are a warning, and root is refused', () => {
+    const { stack } = newStack();
+    const props = {
+      vaultAddress: 'https://vault.example.com:8200',
+      nomadAddress: 'https://nomad.example.com:4646',
+    };
+    new VaultNomadIntegration(stack, 'Vault', {
+      ...props,
+      mode: VaultIntegrationMode.workloadIdentity({ extraTokenPolicies: ['audit-read'] }),
+    });
+    const warnings = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type.includes('warn'))
+      .map((m) => String(m.data));
+    expect(warnings).toEqual([
+      expect.stringMatching(/extraTokenPolicies \["audit-read"\]: every workload token/),
+    ]);
+    expect(
+      () =>
+        new VaultNomadIntegration(stack, 'Root', {
+          ...props,
+          mode: VaultIntegrationMode.workloadIdentity({ extraTokenPolicies: ['root'] }),
+        }),
+    ).toThrow(
+      /test\/Root: invalid workloadIdentity extraTokenPolicies "root". Every workload token/,
+    );
+  });
+
   test('warns that the workflow needs Nomad < 1.10', () => {
     const { stack } = legacy();
     expect(Testing.synth(stack)).toBeTruthy();
