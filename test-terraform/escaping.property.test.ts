@@ -12,9 +12,13 @@ import {
 } from '../lib';
 import { terraformString } from '../lib/core/terraform-string';
 import { renderTemplateSafeYaml } from '../lib/traefik/template-safe-yaml';
-import { parse as parseYaml } from 'yaml';
 import { joinsPrevious } from '../lib/core/unicode';
-import { readConsulAgentConfigs, readNomadAgentConfigs, readVaultPolicies } from './readers';
+import {
+  readConsulAgentConfigs,
+  readNomadAgentConfigs,
+  readTraefikYaml,
+  readVaultPolicies,
+} from './readers';
 import { plannedOutputs, validateJobspecs } from './support';
 import { HOSTILE_PIECES } from '../test/hostile-pieces';
 
@@ -117,6 +121,9 @@ function caseArbitrary(): fc.Arbitrary<Case> {
     for (const f of FIELDS) {
       if (c.modes[f] !== 'literal') {
         values[f] = apartFromEscapes(values[f], f === 'yamlText' ? YAML_ESCAPED : undefined);
+        // the known limit of Traefik YAML references: DEL and C1 controls (but NEL) stay raw,
+        // and Traefik's reader refuses the file
+        if (f === 'yamlText') values[f] = values[f].replace(/[\u007f-\u0084\u0086-\u009f]/g, '?');
       }
     }
     return { values, modes: c.modes };
@@ -443,20 +450,20 @@ describe('hostile text survives real Terraform and every reader', () => {
     expect(mismatches).toEqual([]);
   });
 
-  test(`${RUNS} Traefik YAML documents: a YAML reader reads every string back`, () => {
-    const mismatches = cases
-      .map((c, i) => {
-        const text = planned[`yaml_${i}`];
-        const want = { text: asPlanned(c, 'yamlText'), list: [asPlanned(c, 'yamlText')] };
-        let got: unknown;
-        try {
-          got = parseYaml(text);
-        } catch (e) {
-          got = { error: (e as Error).message, text };
-        }
-        return { i, got, want, delimiters: /\{\{|\}\}/.test(text) };
-      })
-      .filter((m) => m.delimiters || JSON.stringify(m.got) !== JSON.stringify(m.want));
+  test(`${RUNS} Traefik YAML documents: Traefik's YAML reader reads every string back`, () => {
+    const verdicts = readTraefikYaml(
+      Object.fromEntries(cases.map((_, i) => [`yaml_${i}`, planned[`yaml_${i}`]])),
+    );
+    const mismatches: unknown[] = [];
+    cases.forEach((c, i) => {
+      const text = planned[`yaml_${i}`];
+      const verdict = verdicts[`yaml_${i}`];
+      const got = { ok: verdict.ok, error: verdict.error, ...verdict.config };
+      const value = asPlanned(c, 'yamlText');
+      const want = { ok: true, error: '', text: value, list: [value] };
+      if (/\{\{|\}\}/.test(text)) mismatches.push({ case: i, delimiters: text });
+      mismatches.push(...differences(i, got, want));
+    });
     expect(mismatches).toEqual([]);
   });
 

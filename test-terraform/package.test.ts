@@ -94,10 +94,11 @@ test('the tarball holds the compiled JavaScript and declarations, and nothing of
       'dist/lib/testing/index.d.ts',
       'dist/lib/nomad/nomad-job.js',
       'dist/lib/nomad/nomad-job.d.ts',
+      'LICENSE',
     ]),
   );
   expect(
-    files.filter((f) => !/^(dist\/lib\/.+\.(js|d\.ts)|package\.json|README\.md)$/.test(f)),
+    files.filter((f) => !/^(dist\/lib\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(f)),
   ).toEqual([]);
 });
 

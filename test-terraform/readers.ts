@@ -123,8 +123,8 @@ export function consulConfigReader(): string {
  * Writes each text to its own file in a new temporary directory, runs the tool once on all of
  * them with an empty environment (the readers consult a few variables, such as
  * CONSUL_HTTP_TOKEN_<name> in Nomad), and returns each JSON verdict under the name it was
- * given. A name ending in ".json" or ".hcl" keeps that extension (Consul picks the format
- * from it); any other name gets ".hcl".
+ * given. A name ending in ".json", ".hcl" or ".yml" keeps that extension (Consul picks the
+ * format from it); any other name gets ".hcl".
  */
 function runReader<V extends { path: string }>(
   tool: string,
@@ -134,8 +134,8 @@ function runReader<V extends { path: string }>(
   const dir = mkdtempSync(join(tmpdir(), 'readers-'));
   try {
     const files = Object.entries(texts).map(([name, text], i) => {
-      const ext = /\.(json|hcl)$/.exec(name)?.[0] ?? '.hcl';
-      const base = name.replace(/\.(json|hcl)$/, '').replace(/[^A-Za-z0-9_.-]/g, '_');
+      const ext = /\.(json|hcl|yml)$/.exec(name)?.[0] ?? '.hcl';
+      const base = name.replace(/\.(json|hcl|yml)$/, '').replace(/[^A-Za-z0-9_.-]/g, '_');
       const file = join(dir, `${i}-${base}${ext}`);
       writeFileSync(file, text);
       return [name, file] as const;
@@ -318,4 +318,30 @@ export function readConsulAgentConfigs(
   texts: Record<string, string>,
 ): Record<string, ConsulConfigVerdict> {
   return runReader<ConsulConfigVerdict>(consulConfigReader(), [], texts);
+}
+
+// ---- Traefik YAML ----
+
+/** What Traefik's file loader made of one YAML text, before mapping it onto its configuration. */
+export interface TraefikYamlVerdict {
+  readonly path: string;
+  readonly ok: boolean;
+  readonly error: string;
+  /** The map yaml.v3 decoded; null on error. */
+  readonly config: Record<string, unknown> | null;
+}
+
+/** Builds tools/traefik-yaml (Traefik's file loader's YAML step) and returns its path. */
+export function traefikYamlReader(): string {
+  return goTool('traefik-yaml', 'Install Go to build the Traefik YAML reader.');
+}
+
+/**
+ * Reads YAML texts the way Traefik v3.7.13's file loader does (paerser v0.2.2: gopkg.in/yaml.v3
+ * v3.0.1 into a generic map).
+ */
+export function readTraefikYaml(texts: Record<string, string>): Record<string, TraefikYamlVerdict> {
+  const named = Object.fromEntries(Object.entries(texts).map(([k, v]) => [`${k}.yml`, v]));
+  const verdicts = runReader<TraefikYamlVerdict>(traefikYamlReader(), [], named);
+  return Object.fromEntries(Object.keys(texts).map((k) => [k, verdicts[`${k}.yml`]]));
 }
