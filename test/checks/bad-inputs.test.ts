@@ -71,6 +71,15 @@ function web(stack: TerraformStack, props: Partial<TaskProps> = {}): Task {
     .addTask('web', { driver: TaskDriver.docker({ image: 'nginx:1.27.5' }), ...props });
 }
 
+/** A Vault integration on https addresses, workload identity unless a mode is given. */
+function vaultOf(stack: TerraformStack, mode?: VaultIntegrationMode): VaultNomadIntegration {
+  return new VaultNomadIntegration(stack, 'Vault', {
+    vaultAddress: 'https://vault.example.com:8200',
+    nomadAddress: 'https://nomad.example.com:4646',
+    mode,
+  });
+}
+
 function meshPair(stack: TerraformStack, props: { defaultDeny?: boolean } = {}) {
   const mesh = new ConnectMesh(stack, 'Mesh', props);
   const job = new NomadJob(stack, 'app');
@@ -1016,10 +1025,7 @@ const CONSTRUCTION: BadInput[] = [
     name: 'extra paths covering the whole namespace',
     stage: 'synth',
     build: (s) => {
-      const vault = new VaultNomadIntegration(s, 'Vault', {
-        vaultAddress: 'https://vault.example.com:8200',
-        nomadAddress: 'https://nomad.example.com:4646',
-      });
+      const vault = vaultOf(s);
       vault.grantSecrets(web(s), { extraPaths: ['default/*'] });
     },
     path: 'test/web (job "web") group "web" task "web"',
@@ -1031,11 +1037,7 @@ const CONSTRUCTION: BadInput[] = [
     name: "extra paths naming another job's own path",
     stage: 'synth',
     build: (s) => {
-      const vault = new VaultNomadIntegration(s, 'Vault', {
-        vaultAddress: 'https://vault.example.com:8200',
-        nomadAddress: 'https://nomad.example.com:4646',
-        mode: VaultIntegrationMode.legacyTokenRole(),
-      });
+      const vault = vaultOf(s, VaultIntegrationMode.legacyTokenRole());
       new NomadJob(s, 'billing')
         .addGroup('db')
         .addTask('db', { driver: TaskDriver.docker({ image: 'postgres:16.4' }) });
@@ -1050,10 +1052,7 @@ const CONSTRUCTION: BadInput[] = [
     name: 'an extra rule that rewrites policies',
     stage: 'construct',
     build: (s) => {
-      const vault = new VaultNomadIntegration(s, 'Vault', {
-        vaultAddress: 'https://vault.example.com:8200',
-        nomadAddress: 'https://nomad.example.com:4646',
-      });
+      const vault = vaultOf(s);
       vault.grantSecrets(web(s), {
         extraRules: [{ path: 'sys/policies/acl/*', capabilities: [Capability.UPDATE] }],
       });
@@ -1067,10 +1066,7 @@ const CONSTRUCTION: BadInput[] = [
     name: 'an extra rule that rewrites the workload role',
     stage: 'construct',
     build: (s) => {
-      const vault = new VaultNomadIntegration(s, 'Vault', {
-        vaultAddress: 'https://vault.example.com:8200',
-        nomadAddress: 'https://nomad.example.com:4646',
-      });
+      const vault = vaultOf(s);
       vault.grantSecrets(web(s), {
         extraRules: [
           {
@@ -1089,10 +1085,7 @@ const CONSTRUCTION: BadInput[] = [
     name: 'a PKI role wildcard for the ingress certificate',
     stage: 'construct',
     build: (s) => {
-      const vault = new VaultNomadIntegration(s, 'Vault', {
-        vaultAddress: 'https://vault.example.com:8200',
-        nomadAddress: 'https://nomad.example.com:4646',
-      });
+      const vault = vaultOf(s);
       const mesh = new ConnectMesh(s, 'Mesh');
       connectIngress(s, mesh, {
         certificates: IngressCertificates.vaultPki({
@@ -1471,10 +1464,7 @@ const SYNTHESIS: BadInput[] = [
     name: 'a job id that widens the default workload policy',
     stage: 'synth',
     build: (s) => {
-      new VaultNomadIntegration(s, 'Vault', {
-        vaultAddress: 'https://vault.example.com:8200',
-        nomadAddress: 'https://nomad.example.com:4646',
-      });
+      vaultOf(s);
       new NomadJob(s, 'billing-db', { name: 'billing/db' })
         .addGroup('db')
         .addTask('db', { driver: TaskDriver.docker({ image: 'postgres:16.4' }) });
