@@ -101,6 +101,16 @@ export class IngressCertificates {
     return new IngressCertificates((task) => {
       const certKey = options.certificateKey ?? 'certificate';
       const keyKey = options.privateKeyKey ?? 'private_key';
+      if (!isToken(options.path) && /[?#%\s]/.test(options.path)) {
+        throw new ConfigError(
+          task.where,
+          'vaultKv path',
+          options.path,
+          'consul-template reads a secret path as a URL: "?" starts a query (?version=1 reads ' +
+            'another version), "#" cuts the path, "%" decodes ("%2e%2e" is ".."), and spaces ' +
+            'are trimmed. Give the KV path with letters, digits, "/", ".", "_" and "-".',
+        );
+      }
       options.vault.grantSecrets(task, { extraPaths: [options.path] });
       const mount = options.vault.kvMountPath;
       const path = `${mount}/data/${options.path.replace(/^\/+|\/+$/g, '')}`;

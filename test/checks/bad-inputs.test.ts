@@ -1082,6 +1082,23 @@ const CONSTRUCTION: BadInput[] = [
     fix: 'widen every',
   },
   {
+    name: 'a KV certificate path consul-template reads as a URL',
+    stage: 'construct',
+    build: (s) => {
+      const mesh = new ConnectMesh(s, 'Mesh');
+      connectIngress(s, mesh, {
+        certificates: IngressCertificates.vaultKv({
+          vault: vaultOf(s),
+          path: 'tls/ingress?version=1',
+        }),
+      });
+    },
+    path: 'test/Ingress',
+    prop: 'vaultKv path',
+    value: '"tls/ingress?version=1"',
+    fix: 'reads a secret path as a URL',
+  },
+  {
     name: 'a PKI role wildcard for the ingress certificate',
     stage: 'construct',
     build: (s) => {
