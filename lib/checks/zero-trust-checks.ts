@@ -1,3 +1,4 @@
+import { RUNS_FOR_APP } from './app-checks';
 import { Annotations, IAspect } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ConsulAgentConfig } from '../consul/consul-agent-config';
@@ -41,8 +42,9 @@ const REGISTERED = new WeakMap<IConstruct, AgentConfig[]>();
  *
  * The checks run once per scope the aspect is added to, the first time the aspect visits it
  * (cdktf invokes aspects when it synthesizes), over everything in that scope; services,
- * intentions, jobs and ports of the whole app count as context. Add it to each stack: cdktf
- * 0.21 does not run aspects added to the App.
+ * intentions, jobs and ports of the whole app count as context. Added to the App, it runs on
+ * every stack that holds a construct of this library (cdktf 0.21 itself does not run aspects
+ * added to the App); add it to a stack of raw resources only.
  *
  * @see docs/zero-trust-checks.md for the rules, severities and what the checks read
  */
@@ -98,6 +100,9 @@ export class ZeroTrustChecks implements IAspect {
   private readonly annotate: boolean;
   private readonly analyzed: IConstruct[] = [];
   private readonly findings: ZeroTrustFinding[] = [];
+
+  /** @internal Run on each stack of the library when added to the App (see app-checks.ts). */
+  public readonly [RUNS_FOR_APP] = true;
 
   constructor(props: ZeroTrustChecksProps = {}) {
     this.annotate = props.annotate ?? true;

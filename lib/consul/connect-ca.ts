@@ -1,3 +1,4 @@
+import { runAppChecksOn } from '../checks/app-checks';
 import { CertificateAuthority } from '@cdktf/provider-consul/lib/certificate-authority';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { PkiSecretBackendRootCert } from '@cdktf/provider-vault/lib/pki-secret-backend-root-cert';
@@ -153,6 +154,7 @@ export class ConsulConnectCa extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsulConnectCaProps) {
     super(scope, id);
+    runAppChecksOn(this);
     const where = this.node.path;
     const url = checkHttpUrl(where, 'vaultAddress', props.vaultAddress);
     if (url && isPlainHttpToRemote(url)) {

@@ -1,3 +1,4 @@
+import { runAppChecksOn } from '../checks/app-checks';
 import { AclPolicy } from '@cdktf/provider-consul/lib/acl-policy';
 import { AclTokenPolicyAttachment } from '@cdktf/provider-consul/lib/acl-token-policy-attachment';
 import { ConfigEntry } from '@cdktf/provider-consul/lib/config-entry';
@@ -119,6 +120,7 @@ export class ConnectMesh extends Construct {
 
   constructor(scope: Construct, id: string, props: ConnectMeshProps = {}) {
     super(scope, id);
+    runAppChecksOn(this);
     this.consulProvider = props.consulProvider;
     this.nomadProvider = props.nomadProvider;
     this.datacenters = props.datacenters;

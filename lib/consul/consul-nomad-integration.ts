@@ -1,3 +1,4 @@
+import { runAppChecksOn } from '../checks/app-checks';
 import { TerraformOutput, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkHttpUrl } from '../core/checks';
@@ -38,6 +39,7 @@ export class ConsulNomadIntegration extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsulNomadIntegrationProps = {}) {
     super(scope, id);
+    runAppChecksOn(this);
     if (props.nomadAddress !== undefined)
       checkHttpUrl(this.node.path, 'nomadAddress', props.nomadAddress);
     this.mode = props.mode ?? ConsulIntegrationMode.workloadIdentity();

@@ -1,3 +1,4 @@
+import { runAppChecksOn } from '../checks/app-checks';
 import { ConfigEntryServiceIntentions } from '@cdktf/provider-consul/lib/config-entry-service-intentions';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
@@ -65,6 +66,7 @@ export class ServiceIntentions extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceIntentionsProps) {
     super(scope, id);
+    runAppChecksOn(this);
     if (props.destination !== '*')
       checkServiceName(this.node.path, props.destination, 'destination');
     this.destination = props.destination;

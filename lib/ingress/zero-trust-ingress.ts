@@ -1,3 +1,4 @@
+import { runAppChecksOn } from '../checks/app-checks';
 import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkInteger, isToken } from '../core/checks';
@@ -165,6 +166,7 @@ export class ZeroTrustIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: ZeroTrustIngressProps) {
     super(scope, id);
+    runAppChecksOn(this);
     const where = this.node.path;
     const jobName = props.jobName ?? 'traefik';
     if (isToken(jobName) || !NAME.test(jobName)) {

@@ -1,3 +1,4 @@
+import { runAppChecksOn } from '../checks/app-checks';
 import { Job as JobResource } from '@cdktf/provider-nomad/lib/job';
 import { Annotations, Aspects, IAspect, TerraformProvider } from 'cdktf';
 import { dependable } from 'cdktf/lib/tfExpression';
@@ -46,6 +47,7 @@ export class NomadJob extends Construct {
 
   constructor(scope: Construct, id: string, props: NomadJobProps = {}) {
     super(scope, id);
+    runAppChecksOn(this);
     const name = props.name ?? id;
     this.spec = new Job(name, props, `${this.node.path} (job ${JSON.stringify(name)})`);
     this.resource = new JobResource(this, 'Resource', {

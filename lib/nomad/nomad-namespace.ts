@@ -1,3 +1,4 @@
+import { runAppChecksOn } from '../checks/app-checks';
 import { Namespace } from '@cdktf/provider-nomad/lib/namespace';
 import { TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
@@ -41,6 +42,7 @@ export class NomadNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: NomadNamespaceProps) {
     super(scope, id);
+    runAppChecksOn(this);
     checkNamespaceName(this.node.path, props.name);
     if (!isToken(props.name) && props.name === 'default') {
       throw new ConfigError(

@@ -1,3 +1,4 @@
+import { runAppChecksOn } from '../checks/app-checks';
 import { DataNomadJwks } from '@cdktf/provider-nomad/lib/data-nomad-jwks';
 import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
 import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
@@ -110,6 +111,7 @@ export class VaultNomadIntegration extends Construct {
 
   constructor(scope: Construct, id: string, props: VaultNomadIntegrationProps) {
     super(scope, id);
+    runAppChecksOn(this);
     this.checkAddresses(props);
     this.mode = props.mode ?? VaultIntegrationMode.workloadIdentity();
     this.binding = this.mode._bind(this, {

@@ -1,3 +1,4 @@
+import { runAppChecksOn } from '../checks/app-checks';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
@@ -35,6 +36,7 @@ export class VaultPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: VaultPolicyProps) {
     super(scope, id);
+    runAppChecksOn(this);
     const where = `${this.node.path} (policy ${JSON.stringify(props.name)})`;
     if (!isToken(props.name)) {
       if (
