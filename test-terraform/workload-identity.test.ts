@@ -55,7 +55,7 @@ let auditLog: string;
 const greeting = `hello-from-vault-${randomUUID()}`;
 const jobs: Record<'reader' | 'nogrant' | 'snooper' | 'referencing', NomadJob> = {} as never;
 /** A referenced value with what HCL2, HCL v1 and Terraform would each read as syntax. */
-const DB_ADDR = '10.0.0.7:5432 "q" \\ $x ${y} %{z} $${w} é\ttab';
+const DB_ADDR = '10.0.0.7:5432 "q" \\ $x ${y} %{z} $${w} [[ env "HOME" ]] é\ttab';
 
 /**
  * A batch job whose job meta and template data embed a reference to a variable (`'DB=' + ref`),
@@ -70,11 +70,16 @@ function referencingJob(stack: TerraformStack): NomadJob {
   job
     .addGroup('reader', { restart: { attempts: 0, mode: RestartMode.FAIL } })
     .addTask('print', {
-      driver: TaskDriver.rawExec({ command: '/bin/sh', args: ['-c', 'cat local/db.env'] }),
+      driver: TaskDriver.rawExec({
+        command: '/bin/sh',
+        args: ['-c', 'cat local/db.env local/raw.txt'],
+      }),
       env: { DB: `DB=${db.stringValue}` },
       resources: { cpuMhz: 20, memoryMb: 32 },
     })
     .addTemplate({ destination: 'local/db.env', data: `DB=${db.stringValue}\n` });
+  // a file: consul-template evaluates nothing in it, the value's "[[" included
+  job.group('reader').task('print').addFile('local/raw.txt', `RAW=${db.stringValue}\n`);
   return job;
 }
 let integration: VaultNomadIntegration;
@@ -235,7 +240,7 @@ describe('jobs reading secrets', () => {
     // the task printed the file consul-template rendered from the template data
     expect(outcomes.referencing).toMatchObject({
       clientStatus: 'complete',
-      stdout: `DB=${DB_ADDR}\n`,
+      stdout: `DB=${DB_ADDR}\nRAW=${DB_ADDR}\n`,
     });
     // and Nomad holds the values, as `nomad job inspect` shows them
     const job = (await nomad.api('GET', `job/${jobs.referencing.jobName}`)).body;

@@ -1,4 +1,10 @@
-import { DefaultTokenResolver, StringConcat, TerraformVariable, Tokenization } from 'cdktf';
+import {
+  DefaultTokenResolver,
+  StringConcat,
+  TerraformLocal,
+  TerraformVariable,
+  Tokenization,
+} from 'cdktf';
 import { IConstruct } from 'constructs';
 import { splitTokens } from '../core/tokens';
 import type { Analysis } from './analysis';
@@ -35,13 +41,13 @@ export function secretReferences(
   where: string,
   text: string,
 ): void {
-  const sensitive = sensitiveVariables(a.all);
+  const known = knownValues(a.all);
   const seen = new Set<string>();
   for (const fragment of splitTokens(text)) {
     if (!fragment.isToken) continue;
     const expression = resolveExpression(construct, fragment.text);
     if (expression === undefined) continue;
-    const secret = secretIn(expression, sensitive);
+    const secret = secretIn(expression, known, 0);
     if (secret === undefined || seen.has(secret)) continue;
     seen.add(secret);
     a.emit({
@@ -56,7 +62,7 @@ export function secretReferences(
 }
 
 /** The Terraform expression a token marker stands for, or undefined if it does not resolve. */
-function resolveExpression(scope: IConstruct, marker: string): string | undefined {
+function resolveExpression(scope: IConstruct, marker: unknown): string | undefined {
   try {
     const resolved: unknown = Tokenization.resolve(marker, {
       scope,
@@ -69,30 +75,55 @@ function resolveExpression(scope: IConstruct, marker: string): string | undefine
   }
 }
 
-function secretIn(expression: string, sensitive: ReadonlySet<string>): string | undefined {
+function secretIn(expression: string, known: KnownValues, depth: number): string | undefined {
   for (const attribute of SECRET_ATTRIBUTES) {
     const match = attribute.exec(expression);
     if (match) return match[0];
   }
+  if (/(?:^|[^\w.])sensitive\(/.test(expression)) return 'a sensitive(...) value';
   for (const match of expression.matchAll(/\bvar\.([\w-]+)/g)) {
-    if (sensitive.has(match[1])) return `var.${match[1]} (sensitive)`;
+    if (known.sensitive.has(match[1])) return `var.${match[1]} (sensitive)`;
+  }
+  // a local is as secret as its expression (a few levels deep: locals may name locals)
+  if (depth < 4) {
+    for (const match of expression.matchAll(/\blocal\.([\w-]+)/g)) {
+      const local = known.locals.get(match[1]);
+      const inner = local && resolveExpression(local, localExpression(local));
+      const secret = inner && secretIn(inner, known, depth + 1);
+      if (secret) return `local.${match[1]} (${secret})`;
+    }
   }
   return undefined;
 }
 
-/** Per analysis (its list of constructs): the app's variables marked sensitive. */
-const SENSITIVE = new WeakMap<readonly IConstruct[], Set<string>>();
+/** A local's own expression, as Terraform configuration (`expression` is a reference to the local). */
+function localExpression(local: TerraformLocal): unknown {
+  const locals = (local.toTerraform() as { locals?: Record<string, unknown> }).locals ?? {};
+  return locals[local.friendlyUniqueId];
+}
 
-/** The names of the app's variables marked sensitive. */
-function sensitiveVariables(all: readonly IConstruct[]): Set<string> {
-  const known = SENSITIVE.get(all);
-  if (known) return known;
-  const names = new Set<string>();
-  SENSITIVE.set(all, names);
+/** What the secret check needs to know of the app: sensitive variables and locals by name. */
+interface KnownValues {
+  readonly sensitive: ReadonlySet<string>;
+  readonly locals: ReadonlyMap<string, TerraformLocal>;
+}
+
+/** Per analysis (its list of constructs): the app's sensitive variables and its locals. */
+const KNOWN = new WeakMap<readonly IConstruct[], KnownValues>();
+
+function knownValues(all: readonly IConstruct[]): KnownValues {
+  const cached = KNOWN.get(all);
+  if (cached) return cached;
+  const sensitive = new Set<string>();
+  const locals = new Map<string, TerraformLocal>();
   for (const construct of all) {
     if (construct instanceof TerraformVariable && construct.sensitive) {
-      names.add(construct.friendlyUniqueId);
+      sensitive.add(construct.friendlyUniqueId);
+    } else if (construct instanceof TerraformLocal) {
+      locals.set(construct.friendlyUniqueId, construct);
     }
   }
-  return names;
+  const known = { sensitive, locals };
+  KNOWN.set(all, known);
+  return known;
 }

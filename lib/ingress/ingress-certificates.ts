@@ -69,6 +69,16 @@ export class IngressCertificates {
       if (options.altNames && options.altNames.length > 0)
         args.push(`alt_names=${options.altNames.join(',')}`);
       for (const text of [issue, ...args]) checkTemplateText(task.where, 'vaultPki', text);
+      const mount = options.pkiPath ?? 'pki';
+      if (!isToken(mount) && /[*+]/.test(mount)) {
+        throw new ConfigError(
+          task.where,
+          'vaultPki pkiPath',
+          mount,
+          'A PKI mount path is a path, not a pattern: "*" or "+" would grant the ingress every ' +
+            'mount\'s issue endpoint. Give the mount\'s path, e.g. "pki" or "pki_int".',
+        );
+      }
       if (!isToken(options.role) && !/^[A-Za-z0-9_.-]+$/.test(options.role)) {
         throw new ConfigError(
           task.where,

@@ -148,7 +148,7 @@ export class TaskDriver {
       config.ports ?? [],
       [...(config.args ?? []), config.command ?? '', ...(config.volumes ?? [])],
       config.image,
-      config.networkMode,
+      config.networkMode ?? networkModeIn(config.extraConfig),
     );
   }
 
@@ -185,7 +185,14 @@ export class TaskDriver {
   /** Any other driver: its name and config attributes, written as given. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   public static custom(name: string, config: Record<string, any> = {}): TaskDriver {
-    return new TaskDriver(name, (block, where) => writeExtra(block, where, config));
+    return new TaskDriver(
+      name,
+      (block, where) => writeExtra(block, where, config),
+      [],
+      [],
+      undefined,
+      networkModeIn(config),
+    );
   }
 
   private static execLike(name: string, config: ExecConfig): TaskDriver {
@@ -223,6 +230,13 @@ export class TaskDriver {
     this.writeConfig(block, where);
     return block;
   }
+}
+
+/** A `network_mode` given through free-form driver config, which takes a task off its group network. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function networkModeIn(config: Record<string, any> | undefined): string | undefined {
+  const mode: unknown = config?.network_mode;
+  return mode === undefined ? undefined : String(mode);
 }
 
 function writeExtra(

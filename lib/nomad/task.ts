@@ -1,5 +1,7 @@
+import { Fn, Token } from 'cdktf';
 import { checkDuration, checkInteger, checkOneOf } from '../core/checks';
 import { ConfigError } from '../core/errors';
+import { splitTokens } from '../core/tokens';
 import { HclHeredoc } from '../hcl/value';
 import { HclBlock } from '../hcl/writer';
 import { TaskDriver } from './driver';
@@ -374,8 +376,10 @@ export class Task {
   /**
    * Adds a file with fixed content: unlike a template, nothing in the text is evaluated by
    * consul-template (which would otherwise run any `{{ ... }}` in it, e.g. Consul's own
-   * go-sockaddr templates or a user value). The template's delimiters are chosen so the text
-   * cannot contain them.
+   * go-sockaddr templates or a user value). The template's delimiters are chosen so the literal
+   * text cannot contain them; in the value of each reference in the text, Terraform writes the
+   * left delimiter as a template action that prints it (`[[ "[[" ]]`), so a value cannot open
+   * an action either.
    */
   public addFile(destination: string, text: string, options: FileTemplateOptions = {}): void {
     let n = 0;
@@ -386,9 +390,13 @@ export class Task {
       left = `[[file${n}:`;
       right = `:file${n}]]`;
     }
+    const printed = Fn.rawString(`${left} "${left}" ${right}`);
+    const data = splitTokens(text)
+      .map((f) => (f.isToken ? Token.asString(Fn.replace(f.text, left, printed)) : f.text))
+      .join('');
     this.addTemplate({
       destination,
-      data: text,
+      data,
       leftDelimiter: left,
       rightDelimiter: right,
       perms: options.perms,

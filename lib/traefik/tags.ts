@@ -190,6 +190,7 @@ export class TraefikTags {
     }
     if (props.service !== undefined) {
       checkReference(where, 'service', props.service);
+      checkNotInternal(where, props.service);
       tags.push(`${key}.service=${props.service}`);
     }
     if (props.priority !== undefined)
@@ -396,4 +397,20 @@ function priority(where: string, value: number): string {
   checkLiteral(where, 'priority', value, 'priorities order routers when tags are written.');
   checkInteger(where, 'priority', value, 1, 'Give a positive integer (higher wins).', 2 ** 31 - 1);
   return String(value);
+}
+
+/**
+ * Traefik's own services (`api@internal`, `dashboard@internal`, `ping@internal`, …) are not
+ * routed from a workload's tags: a router there could sit on any entry point, the public one
+ * included, and serve Traefik's API (every router, service and middleware) to whoever reaches it.
+ */
+function checkNotInternal(where: string, service: string): void {
+  if (isToken(service) || !service.endsWith('@internal')) return;
+  throw new ConfigError(
+    where,
+    'service',
+    service,
+    "Traefik's own services are not routed from service tags; ZeroTrustIngress({ dashboard: " +
+      'true }) serves the API and dashboard on its internal entry point, which is not published.',
+  );
 }

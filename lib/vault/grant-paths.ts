@@ -136,13 +136,23 @@ export function lowerLiterals(text: string): string {
 }
 
 /**
+ * The literal part of a path that holds references: everything before the first one, as a
+ * prefix wildcard (`default/${ref}` reaches what `default/*` reaches).
+ */
+function literalPattern(path: string): string {
+  if (!isToken(path)) return path;
+  const first = splitTokens(path)[0];
+  return first.isToken ? '*' : `${first.text}*`;
+}
+
+/**
  * An `extraPaths` entry that reaches another job's own path: equal to it, inside it, or a
  * wildcard covering it, or (workload identity) anywhere under a namespace's prefix, where every
- * job of that namespace, built by this app or not, has its own path. Returns the fix, or
- * undefined when the path is clear of them.
+ * job of that namespace, built by this app or not, has its own path. A path holding references
+ * is judged by its literal beginning. Returns the fix, or undefined when the path is clear.
  *
  * @param path the checked path, relative to `<mount>/data/`
- * @param ownPaths every job's own path the app knows, relative to `<mount>/data/`
+ * @param ownPaths the own paths of the other jobs that could reach it, relative to `<mount>/data/`
  * @param namespaces namespace prefixes under which job paths live (empty in legacy mode)
  */
 export function coveredOwnPath(
@@ -150,45 +160,125 @@ export function coveredOwnPath(
   ownPaths: readonly string[],
   namespaces: readonly string[],
 ): string | undefined {
-  if (isToken(path)) return undefined;
-  const prefix = path.endsWith('*') ? path.slice(0, -1) : undefined;
-  const first = path.split('/')[0].replace(/\*$/, '');
-  if (
-    namespaces.includes(first) ||
-    (prefix !== undefined && namespaces.some((n) => n.startsWith(prefix)))
-  ) {
+  const pattern = literalPattern(path);
+  const prefix = pattern.endsWith('*') ? pattern.slice(0, -1) : undefined;
+  const first = pattern.split('/')[0];
+  const underNamespace = namespaces.find(
+    (n) =>
+      first === n ||
+      (prefix !== undefined && !prefix.includes('/') && n.startsWith(prefix)) ||
+      (prefix !== undefined && prefix.startsWith(`${n}/`)),
+  );
+  if (underNamespace !== undefined) {
     return (
-      `Paths under "<namespace>/" are jobs' own paths (every job gets "<namespace>/<job>"), ` +
-      'and the job is granted its own already; keep shared secrets outside them, e.g. "shared/db".'
+      `Paths under "${underNamespace}/" are the own paths of that namespace's jobs (every job ` +
+      `gets "<namespace>/<job>"), and the job is granted its own already; keep shared secrets ` +
+      `under a prefix that names no namespace (namespaces here: ${namespaces.join(', ')}).`
     );
   }
   const other = ownPaths.find(
     (own) =>
-      path === own ||
-      path.startsWith(`${own}/`) ||
-      (prefix !== undefined && own.startsWith(prefix)),
+      pattern === own ||
+      pattern.startsWith(`${own}/`) ||
+      (prefix !== undefined && (own.startsWith(prefix) || prefix.startsWith(`${own}/`))),
   );
   if (other === undefined) return undefined;
-  return `It reaches the own path "${other}" of a job; keep shared secrets outside jobs' paths, e.g. "shared/db".`;
+  return `It reaches the own path "${other}" of another job; keep shared secrets under a prefix no job is named after.`;
 }
 
-/** API paths whose change rewrites what tokens may do: policies, auth methods and their roles. */
-const PRIVILEGED_PATH =
-  /^(?:sys\/(?:policy|policies|auth|mounts|audit|raw|remount|seal|generate-root|rotate)(?:\/|$|\*)|auth\/[^/]+\/(?:role|roles|config|users|groups|map)(?:\/|$|\*)|auth\/token\/(?:roles|create)|identity\/)/;
+/**
+ * Paths whose change rewrites what tokens may do (policies, auth methods and their roles, the
+ * mounts), as samples (`auth/a/` stands for any auth mount): a rule that may write any of them
+ * is refused, whatever glob reaches it.
+ */
+const PRIVILEGED_SAMPLES = [
+  'sys/policy',
+  'sys/policy/p',
+  'sys/policies/acl/p',
+  'sys/policies/password/p',
+  'sys/auth/a',
+  'sys/auth',
+  'sys/mounts/m',
+  'sys/mounts',
+  'sys/remount',
+  'sys/audit/a',
+  'sys/raw/r',
+  'sys/generate-root/attempt',
+  'sys/rotate',
+  'sys/seal',
+  'auth/a/role',
+  'auth/a/role/r',
+  'auth/a/roles/r',
+  'auth/a/config',
+  'auth/a/users/u',
+  'auth/a/groups/g',
+  'auth/a/map/m',
+  'auth/token/roles/r',
+  'auth/token/create',
+  'identity/entity/e',
+  'identity/group/g',
+];
 const WRITES = new Set(['create', 'update', 'patch', 'delete', 'sudo']);
+
+/**
+ * Whether a Vault policy path (with `+` for one whole segment and a trailing `*` for any rest)
+ * covers `target`, as Vault's ACL matches a request path.
+ */
+function vaultPathCovers(pattern: string, target: string): boolean {
+  const glob = pattern.endsWith('*');
+  const body = (glob ? pattern.slice(0, -1) : pattern)
+    .split('/')
+    .map((part) => (part === '+' ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${body}${glob ? '.*' : ''}$`).test(target);
+}
 
 /**
  * An `extraRules` rule that would let a task's token change what tokens may do (write a policy,
  * a role of an auth method, mount or configure auth): one job could then rewrite every job's
- * policy. Returns the fix, or undefined.
+ * policy. The rule's path is matched as Vault matches it (`+`, a trailing `*`; a reference
+ * reaches whatever its literal beginning does). Returns the fix, or undefined.
  */
 export function privilegedRule(path: string, capabilities: readonly string[]): string | undefined {
-  if (isToken(path) || isToken(capabilities)) return undefined;
-  const trimmed = path.replace(/^\/+/, '');
-  if (!PRIVILEGED_PATH.test(trimmed) && trimmed !== '*' && trimmed !== '+') return undefined;
+  if (isToken(capabilities)) return undefined;
   if (!capabilities.some((c) => WRITES.has(c))) return undefined;
+  const pattern = literalPattern(path).replace(/^\/+/, '');
+  // the samples' auth mount stands for any: it takes the pattern's own mount name when it has one
+  const mount = /^auth\/([^/+*]+)(?:\/|$)/.exec(pattern)?.[1] ?? 'a';
+  const inArea = PRIVILEGED_AREAS.find((area) => vaultPathCovers(area, pattern.replace(/\*$/, '')));
+  if (inArea !== undefined) return privilegedFix(pattern.replace(/\*$/, ''));
+  const reached = PRIVILEGED_SAMPLES.map((sample) =>
+    sample.replace(/^auth\/a\//, `auth/${mount}/`),
+  ).find((sample) => vaultPathCovers(pattern, sample));
+  if (reached === undefined) return undefined;
+  return privilegedFix(reached);
+}
+
+function privilegedFix(reached: string): string {
   return (
-    'A task token that may change policies, auth methods or their roles can widen every ' +
-    "job's grants; run such changes from the pipeline (Terraform), not from a task."
+    `It reaches "${reached}": a task token that may change policies, auth methods or their ` +
+    "roles can widen every job's grants; run such changes from the pipeline (Terraform), not " +
+    'from a task.'
   );
 }
+
+/** The areas the samples stand for, as Vault path patterns: any path inside one is privileged. */
+const PRIVILEGED_AREAS = [
+  'sys/policy*',
+  'sys/policies/*',
+  'sys/auth*',
+  'sys/mounts*',
+  'sys/remount*',
+  'sys/audit*',
+  'sys/raw*',
+  'sys/generate-root*',
+  'sys/rotate*',
+  'sys/seal',
+  'auth/+/role*',
+  'auth/+/config*',
+  'auth/+/users/*',
+  'auth/+/groups/*',
+  'auth/+/map/*',
+  'auth/token/create*',
+  'identity/*',
+];

@@ -4,7 +4,7 @@ import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
 import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
 import { Token as VaultToken } from '@cdktf/provider-vault/lib/token';
 import { TokenAuthBackendRole } from '@cdktf/provider-vault/lib/token-auth-backend-role';
-import { Annotations, TerraformOutput, TerraformProvider } from 'cdktf';
+import { Annotations, TerraformOutput, TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkHttpUrl, isPlainHttpToRemote, isToken } from '../core/checks';
 import { ConfigError, problem } from '../core/errors';
@@ -14,6 +14,7 @@ import { HclBody } from '../hcl/writer';
 import { renderVaultStanza, VaultStanzaProps } from '../nomad/agent-config';
 import type { Job } from '../nomad/job';
 import { NomadJob } from '../nomad/nomad-job';
+import { NomadNamespace } from '../nomad/nomad-namespace';
 import { Task } from '../nomad/task';
 import { checkExtraPath, checkPathSegment, coveredOwnPath, privilegedRule } from './grant-paths';
 import { VaultIntegrationMode, VaultModeBinding } from './integration-mode';
@@ -211,12 +212,15 @@ export class VaultNomadIntegration extends Construct {
     const data = `${this.binding.kvMountPath}/data/`;
     const owners = new Map<string, Job>();
     const namespaces = new Set(['default']);
-    for (const construct of this.node.root.node.findAll()) {
-      if (!(construct instanceof NomadJob)) continue;
-      const spec = construct.spec;
+    for (const spec of this.jobsOfThisVault()) {
       if (isToken(spec.name) || isToken(spec.namespace)) continue;
       owners.set(this.binding.secretsPath(spec.namespace, spec.name).slice(data.length), spec);
       namespaces.add(spec.namespace);
+    }
+    for (const construct of TerraformStack.of(this).node.findAll()) {
+      if (construct instanceof NomadNamespace && !isToken(construct.name)) {
+        namespaces.add(construct.name);
+      }
     }
     const prefixes = this.binding instanceof WorkloadIdentityBinding ? [...namespaces] : [];
     const problems: string[] = [];
@@ -231,14 +235,13 @@ export class VaultNomadIntegration extends Construct {
   /**
    * Every job that logs in with the default workload role gets the templated policy on
    * `<mount>/data/<namespace>/<job id>`, granted or not, so a job id with `/`, `*` or `+` would
-   * widen that policy across other jobs' secrets: such ids are refused for every job of the app.
-   * (Jobs the app does not build are the operator's to keep to the same rule; see the README.)
+   * widen that policy across other jobs' secrets: such ids are refused for the jobs of this
+   * integration's stack and the jobs it grants secrets to. (Jobs built elsewhere are the
+   * operator's to keep to the same rule; see the README.)
    */
   private jobIdsThatWidenTheDefaultPolicy(): string[] {
     const problems: string[] = [];
-    for (const construct of this.node.root.node.findAll()) {
-      if (!(construct instanceof NomadJob)) continue;
-      const spec = construct.spec;
+    for (const spec of this.jobsOfThisVault()) {
       for (const [prop, value] of [
         ['job name', spec.name],
         ['namespace', spec.namespace],
@@ -256,6 +259,20 @@ export class VaultNomadIntegration extends Construct {
       }
     }
     return problems;
+  }
+
+  /**
+   * The jobs that may log in to this integration's Vault, as far as the app shows: those of its
+   * own stack and those of the tasks it grants secrets to (another stack may target another
+   * cluster and Vault).
+   */
+  private jobsOfThisVault(): Job[] {
+    const jobs = new Set<Job>();
+    for (const construct of TerraformStack.of(this).node.findAll()) {
+      if (construct instanceof NomadJob) jobs.add(construct.spec);
+    }
+    for (const grant of this.binding.grantedPaths.keys()) jobs.add(grant.job);
+    return [...jobs];
   }
 
   private checkAddresses(props: VaultNomadIntegrationProps): void {

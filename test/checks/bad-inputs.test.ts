@@ -4,7 +4,7 @@ import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { Token as VaultToken } from '@cdktf/provider-vault/lib/token';
-import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Fn, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import {
   AclDefaultPolicy,
   BackendScheme,
@@ -31,6 +31,7 @@ import {
   TaskProps,
   TemplateChangeMode,
   TraefikRule,
+  TraefikTags,
   VaultIntegrationMode,
   VaultNomadIntegration,
   VaultPolicy,
@@ -1031,7 +1032,7 @@ const CONSTRUCTION: BadInput[] = [
     path: 'test/web (job "web") group "web" task "web"',
     prop: 'extraPaths entry',
     value: '"default/*"',
-    fix: 'keep shared secrets outside them',
+    fix: 'under a prefix that names no namespace',
   },
   {
     name: "extra paths naming another job's own path",
@@ -1097,6 +1098,63 @@ const CONSTRUCTION: BadInput[] = [
     prop: 'vaultKv path',
     value: '"tls/ingress?version=1"',
     fix: 'reads a secret path as a URL',
+  },
+  {
+    name: 'an extra rule whose glob reaches the policies',
+    stage: 'construct',
+    build: (s) =>
+      vaultOf(s).grantSecrets(web(s), {
+        extraRules: [{ path: 'sys/+/*', capabilities: [Capability.UPDATE] }],
+      }),
+    path: 'test/web (job "web") group "web" task "web"',
+    prop: 'extraRules path',
+    value: '"sys/+/*"',
+    fix: 'It reaches "sys/policy/p"',
+  },
+  {
+    name: "an extra rule whose glob reaches an auth method's roles",
+    stage: 'construct',
+    build: (s) =>
+      vaultOf(s).grantSecrets(web(s), {
+        extraRules: [{ path: 'auth/jwt-nomad/r*', capabilities: [Capability.UPDATE] }],
+      }),
+    path: 'test/web (job "web") group "web" task "web"',
+    prop: 'extraRules path',
+    value: '"auth/jwt-nomad/r*"',
+    fix: 'It reaches "auth/jwt-nomad/role"',
+  },
+  {
+    name: 'a PKI mount wildcard for the ingress certificate',
+    stage: 'construct',
+    build: (s) => {
+      const vault = vaultOf(s);
+      connectIngress(s, new ConnectMesh(s, 'Mesh'), {
+        certificates: IngressCertificates.vaultPki({
+          vault,
+          pkiPath: '+',
+          role: 'ingress',
+          commonName: 'ingress.example.com',
+        }),
+      });
+    },
+    path: 'test/Ingress',
+    prop: 'vaultPki pkiPath',
+    value: '"+"',
+    fix: "every mount's issue endpoint",
+  },
+  {
+    name: "Traefik's API routed from a workload's tags",
+    stage: 'construct',
+    build: () =>
+      new TraefikTags().httpRouter('leak', {
+        rule: TraefikRule.host('app.example.com'),
+        entryPoints: ['websecure'],
+        service: 'api@internal',
+      }),
+    path: 'TraefikTags.httpRouter("leak")',
+    prop: 'service',
+    value: '"api@internal"',
+    fix: 'internal entry point',
   },
   {
     name: 'a PKI role wildcard for the ingress certificate',
@@ -1451,6 +1509,28 @@ const CONSTRUCTION: BadInput[] = [
 ];
 
 const SYNTHESIS: BadInput[] = [
+  {
+    name: 'a mesh task on the host network through extra driver config',
+    stage: 'synth',
+    build: (s) =>
+      new ConnectMesh(s, 'Mesh').addService('api', {
+        job: new NomadJob(s, 'app'),
+        name: 'api',
+        port: 9001,
+        tasks: {
+          t: {
+            driver: TaskDriver.docker({
+              image: 'app:1.0.0',
+              extraConfig: { network_mode: 'host' },
+            }),
+          },
+        },
+      }),
+    path: 'test/app (job "app") group "api" task "t"',
+    prop: 'driver networkMode',
+    value: '"host"',
+    fix: 'Remove networkMode',
+  },
   {
     name: 'a mesh task on the host network beside its sidecar',
     stage: 'synth',
@@ -2302,6 +2382,33 @@ const CHECKS: BadInput[] = [
     path: 'test/web',
     prop: 'jobspec',
     value: 'var.db_password (sensitive)',
+    fix: 'Keep the secret in Vault',
+  },
+  {
+    name: 'a sensitive variable reaching an env value through a local',
+    stage: 'check',
+    rule: 'ZT-SECRET-004',
+    build: (s) => {
+      const password = new TerraformVariable(s, 'db_password', { type: 'string', sensitive: true });
+      const url = new TerraformLocal(s, 'db_url', `postgres://app:${password.stringValue}@db/app`);
+      web(s, { env: { DATABASE_URL: url.asString } });
+    },
+    path: 'test/web',
+    prop: 'jobspec',
+    value: 'local.db_url (var.db_password (sensitive))',
+    fix: 'Keep the secret in Vault',
+  },
+  {
+    name: 'a value marked sensitive() in a jobspec',
+    stage: 'check',
+    rule: 'ZT-SECRET-004',
+    build: (s) => {
+      const key = new TerraformVariable(s, 'api_key', { type: 'string' });
+      web(s, { env: { API_KEY: Fn.sensitive(key.stringValue) } });
+    },
+    path: 'test/web',
+    prop: 'jobspec',
+    value: 'a sensitive(...) value',
     fix: 'Keep the secret in Vault',
   },
   {

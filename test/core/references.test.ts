@@ -99,6 +99,22 @@ describe('text with references', () => {
     }
   });
 
+  test("a reference in a file's text cannot open a consul-template action", () => {
+    const stack = new TerraformStack(Testing.app(), 'file');
+    const v = new TerraformVariable(stack, 'v', { type: 'string' });
+    new NomadJob(stack, 'web')
+      .addGroup('web')
+      .addTask('app', { driver: TaskDriver.rawExec({ command: '/bin/app' }) })
+      .addFile('local/app.conf', `greeting=${v.stringValue}\n`);
+    const spec = Object.values<{ jobspec: string }>(
+      JSON.parse(Testing.synth(stack)).resource.nomad_job,
+    )[0].jobspec;
+    // the value's left delimiter becomes an action that prints it (checked on Nomad in
+    // test-terraform/workload-identity.test.ts)
+    expect(spec).toContain('jsonencode(replace(var.v, "[[", "[[ \\"[[\\" ]]"))');
+    expect(spec).toMatch(/left_delimiter += "\[\["/);
+  });
+
   test('the same stack synthesizes to the same bytes whatever was synthesized before it', () => {
     const names = ['a', 'b', 'c', 'd'];
     const synthesizeIn = (order: string[]): Record<string, string> => {

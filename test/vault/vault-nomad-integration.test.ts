@@ -1,6 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { Testing } from 'cdktf';
+import { NomadProvider } from '@cdktf/provider-nomad/lib/provider';
+import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
+import { TerraformStack, Testing } from 'cdktf';
 import { NetworkMode, NomadJob, TaskDriver } from '../../lib';
 import { VaultIntegrationMode, VaultNomadIntegration } from '../../lib';
 import {
@@ -82,6 +84,34 @@ describe('VaultNomadIntegration, legacy token role (seeds 001 and 004)', () => {
     expect((await parseOutput(client!)).vault).toEqual([
       { enabled: true, address: 'http://127.0.0.1:8200' },
     ]);
+  });
+
+  test("another stack's jobs and namespaces do not count against this integration's grants", () => {
+    // GIVEN an app with two stacks for two clusters: east has the Vault integration, west a job
+    // in a namespace named "shared" and a job whose id Vault would read as a wildcard
+    const app = Testing.app();
+    const east = new TerraformStack(app, 'east');
+    const west = new TerraformStack(app, 'west');
+    new VaultProvider(east, 'vault', {});
+    new NomadProvider(east, 'nomad', { address: 'https://nomad.example.com:4646' });
+    const vault = new VaultNomadIntegration(east, 'Vault', {
+      vaultAddress: 'https://vault.example.com:8200',
+      nomadAddress: 'https://nomad.example.com:4646',
+    });
+    const { task } = webJob(east);
+    vault.grantSecrets(task, { extraPaths: ['shared/db'] });
+    for (const name of ['db', 'a+b']) {
+      new NomadJob(west, name, { namespace: 'shared' })
+        .addGroup('g')
+        .addTask('t', { driver: TaskDriver.docker({ image: 'app:1.0.0' }) });
+    }
+    // WHEN east is synthesized with its validations, THEN nothing of west is held against it
+    expect(() => Testing.synth(east, true)).not.toThrow();
+    // AND the same job and namespace in east itself are refused
+    new NomadJob(east, 'db', { namespace: 'shared' })
+      .addGroup('g')
+      .addTask('t', { driver: TaskDriver.docker({ image: 'app:1.0.0' }) });
+    expect(() => Testing.synth(east, true)).toThrow(/invalid extraPaths entry "shared\/db"/);
   });
 
   test('extra policies on every workload token are a warning, and root is refused', () => {
