@@ -26,7 +26,7 @@ import { Construct } from 'constructs';
  * while a map is alive), not on any API: `npm run bench` measures the library against a floor
  * of bare provider resources on every run, and `.ci/run` fails when the best of three runs at
  * 2,000 services is more than 1.5× the floor, so a Node upgrade that changes them is caught.
- * They make the cliff rare, not impossible: in 2 of 12 runs at 2,000 services in `.ci/run`,
+ * They make the cliff rare, not impossible: in 3 of 15 runs at 2,000 services in `.ci/run`,
  * synthesis still took twice the memory and time (Node 20.20.2; the transitions of temporary
  * objects live until a full garbage collection, so when that runs decides it; what fills the
  * root map in those runs is not known yet).
