@@ -2,7 +2,7 @@ import { Fn, Token } from 'cdktf';
 import { jsonQuotedTokenValue } from '../hcl/token-value';
 import { escapeMarksAfterEscapes, jsonUnicodeEscape } from './escaped-marks';
 import { terraformString } from './terraform-string';
-import { splitTokens } from './tokens';
+import { renderSegments } from './tokens';
 
 /**
  * A JSON document for a provider attribute that holds JSON (`config_json`): written with
@@ -21,14 +21,12 @@ export function jsonDocument(value: unknown): string {
     }
     return v;
   });
-  let out = '';
-  let afterReference = false;
-  for (const fragment of splitTokens(text)) {
-    out += fragment.isToken
-      ? jsonQuotedTokenValue(fragment.text)
-      : escapeMarksAfterEscapes(fragment.text, jsonUnicodeEscape, afterReference);
-    afterReference = fragment.isToken;
-  }
+  let out = renderSegments(
+    text,
+    (literal, afterReference) =>
+      escapeMarksAfterEscapes(literal, jsonUnicodeEscape, afterReference),
+    jsonQuotedTokenValue,
+  );
   out = out.replace(/"\\u0000number(\d+)\\u0000"/g, (_m, i) =>
     Token.asString(Fn.tonumber(numbers[Number(i)])),
   );

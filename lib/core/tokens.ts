@@ -38,3 +38,23 @@ export function splitTokens(text: string): TextFragment[] {
 export function containsTokens(text: string): boolean {
   return TOKEN_MARKER.test(text);
 }
+
+/**
+ * Writes text with references for one reader: each literal segment through `literal` (told
+ * whether a reference's value, escaped by Terraform and so possibly ending in an escape, comes
+ * right before it), each reference through `reference`, joined in order. Every writer of a
+ * quoted string (HCL, JSON, YAML) renders through it.
+ */
+export function renderSegments(
+  text: string,
+  literal: (text: string, afterReference: boolean) => string,
+  reference: (marker: string) => string,
+): string {
+  let out = '';
+  let afterReference = false;
+  for (const fragment of splitTokens(text)) {
+    out += fragment.isToken ? reference(fragment.text) : literal(fragment.text, afterReference);
+    afterReference = fragment.isToken;
+  }
+  return out;
+}

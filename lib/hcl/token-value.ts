@@ -40,10 +40,14 @@ function rewriteJson(json: string): string {
   return Fn.replace(Fn.replace(restored, '$', TF_U_DOLLAR), '%', TF_U_PERCENT);
 }
 
+/** A JSON string expression without its surrounding quotes (the inside of a quoted string). */
+export function unquotedJson(json: string): string {
+  return Token.asString(Fn.trimsuffix(Fn.trimprefix(json, TF_QUOTE), TF_QUOTE));
+}
+
 /** A string reference, for the inside of an HCL quoted string. */
 export function quotedTokenValue(tokenMarker: string): string {
-  const json = Fn.jsonencode(tokenMarker);
-  return Token.asString(rewriteJson(Fn.trimsuffix(Fn.trimprefix(json, TF_QUOTE), TF_QUOTE)));
+  return Token.asString(rewriteJson(unquotedJson(Fn.jsonencode(tokenMarker))));
 }
 
 /** A list reference, as an HCL list of strings (`["a", "b"]`). */
@@ -58,6 +62,5 @@ export function numberTokenValue(value: number): string {
 
 /** A string reference, for the inside of a JSON string: its value JSON-escaped by Terraform. */
 export function jsonQuotedTokenValue(tokenMarker: string): string {
-  const json = Fn.jsonencode(tokenMarker);
-  return Token.asString(Fn.trimsuffix(Fn.trimprefix(json, TF_QUOTE), TF_QUOTE));
+  return unquotedJson(Fn.jsonencode(tokenMarker));
 }

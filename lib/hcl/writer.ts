@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { splitTokens } from '../core/tokens';
+import { renderSegments } from '../core/tokens';
 import { toNfc } from '../core/unicode';
 import { HclDialect } from './dialect';
 import { canBeHeredoc, escapeHeredoc, escapeQuoted, isHclIdentifier } from './escape';
@@ -178,15 +178,12 @@ function renderValue(value: HclValue, depth: number, dialect: HclDialect): Lines
 export function quoteString(text: string, dialect: HclDialect): string {
   if (PLAIN.test(text)) return `"${text}"`;
   const source = dialect === HclDialect.HCL2 ? toNfc(text) : text;
-  let out = '"';
-  let afterReference = false;
-  for (const fragment of splitTokens(source)) {
-    out += fragment.isToken
-      ? quotedTokenValue(fragment.text)
-      : escapeQuoted(fragment.text, dialect, afterReference);
-    afterReference = fragment.isToken;
-  }
-  return out + '"';
+  const inside = renderSegments(
+    source,
+    (literal, afterReference) => escapeQuoted(literal, dialect, afterReference),
+    quotedTokenValue,
+  );
+  return `"${inside}"`;
 }
 
 function renderNumber(value: number): string {

@@ -3,7 +3,8 @@ import { Document } from 'yaml';
 import type { ScalarTag, Tags } from 'yaml';
 import { ConfigError } from '../core/errors';
 import { escapeMarksAfterEscapes, unicodeEscape } from '../core/escaped-marks';
-import { splitTokens } from '../core/tokens';
+import { renderSegments, splitTokens } from '../core/tokens';
+import { unquotedJson } from '../hcl/token-value';
 
 /**
  * YAML for files that consul-template renders before Traefik reads them.
@@ -117,22 +118,10 @@ export function templateSafeToken(value: string | number | string[]): string {
  * @internal
  */
 export function templateSafeText(text: string): string {
-  let out = '"';
-  let afterReference = false;
-  for (const fragment of splitTokens(text)) {
-    out += fragment.isToken
-      ? unquotedTemplateSafeToken(fragment.text)
-      : templateSafeInside(fragment.text, afterReference);
-    afterReference = fragment.isToken;
-  }
-  return out + '"';
-}
-
-/** A string reference for the inside of a double-quoted scalar: {@link templateSafeToken} unquoted. */
-function unquotedTemplateSafeToken(marker: string): string {
-  const json = templateSafeToken(marker);
-  const quote = Fn.rawString('"'); // cdktf refuses a bare quote as a string argument
-  return Token.asString(Fn.trimsuffix(Fn.trimprefix(json, quote), quote));
+  const inside = renderSegments(text, templateSafeInside, (marker) =>
+    unquotedJson(templateSafeToken(marker)),
+  );
+  return `"${inside}"`;
 }
 
 /** Keys written plain: option names and checked names that no YAML reader could read otherwise. */
