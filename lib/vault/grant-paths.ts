@@ -152,12 +152,14 @@ function literalPattern(path: string): string {
  * is judged by its literal beginning. Returns the fix, or undefined when the path is clear.
  *
  * @param path the checked path, relative to `<mount>/data/`
- * @param ownPaths the own paths of the other jobs that could reach it, relative to `<mount>/data/`
+ * @param owners each job's own path, relative to `<mount>/data/`, with its job
+ * @param self the job of the grant (its own path is its own)
  * @param namespaces namespace prefixes under which job paths live (empty in legacy mode)
  */
-export function coveredOwnPath(
+export function coveredOwnPath<J>(
   path: string,
-  ownPaths: readonly string[],
+  owners: ReadonlyMap<string, J>,
+  self: J,
   namespaces: readonly string[],
 ): string | undefined {
   const pattern = literalPattern(path);
@@ -176,14 +178,32 @@ export function coveredOwnPath(
       `under a prefix that names no namespace (namespaces here: ${namespaces.join(', ')}).`
     );
   }
-  const other = ownPaths.find(
-    (own) =>
-      pattern === own ||
-      pattern.startsWith(`${own}/`) ||
-      (prefix !== undefined && (own.startsWith(prefix) || prefix.startsWith(`${own}/`))),
-  );
+  const other = ownPathReached(pattern, owners, self);
   if (other === undefined) return undefined;
   return `It reaches the own path "${other}" of another job; keep shared secrets under a prefix no job is named after.`;
+}
+
+/**
+ * The first own path of another job that a path pattern reaches: the path itself or one of its
+ * prefixes (the path lies inside it), or, for a pattern ending in `*`, an own path under that
+ * prefix (the pattern covers it). Looked up by prefix, so a check stays linear in the grants.
+ */
+function ownPathReached<J>(
+  pattern: string,
+  owners: ReadonlyMap<string, J>,
+  self: J,
+): string | undefined {
+  const glob = pattern.endsWith('*');
+  const body = glob ? pattern.slice(0, -1) : pattern;
+  const segments = body.split('/');
+  for (let i = 1; i <= segments.length; i++) {
+    const prefix = segments.slice(0, i).join('/');
+    const owner = owners.get(prefix);
+    if (owner !== undefined && owner !== self && (i < segments.length || !glob)) return prefix;
+  }
+  if (!glob) return undefined;
+  for (const [own, owner] of owners) if (owner !== self && own.startsWith(body)) return own;
+  return undefined;
 }
 
 /**

@@ -133,10 +133,7 @@ export class VaultNomadIntegration extends Construct {
       this.tokenRole = this.binding.tokenRole;
       this.serverToken = this.binding.serverToken;
     }
-    if (this.binding instanceof WorkloadIdentityBinding) {
-      this.node.addValidation({ validate: () => this.jobIdsThatWidenTheDefaultPolicy() });
-    }
-    this.node.addValidation({ validate: () => this.extraPathsClearOfOwnPaths() });
+    this.node.addValidation({ validate: () => this.validateJobs() });
     this.serverStanzaIsSensitive = this.binding.serverStanzaIsSensitive;
     this.serverVaultStanza = stanzaText(this.binding.serverStanza);
     this.clientVaultStanza = stanzaText(this.binding.clientStanza);
@@ -202,17 +199,27 @@ export class VaultNomadIntegration extends Construct {
     return this.binding.grant(task, extra, options.extraRules ?? []);
   }
 
+  /** The checks over the jobs that may use this Vault, which are collected once for both. */
+  private validateJobs(): string[] {
+    const jobs = this.jobsOfThisVault();
+    const ids =
+      this.binding instanceof WorkloadIdentityBinding
+        ? this.jobIdsThatWidenTheDefaultPolicy(jobs)
+        : [];
+    return [...ids, ...this.extraPathsClearOfOwnPaths(jobs)];
+  }
+
   /**
    * Extra paths that reach another job's own path, or (workload identity) lie under a
    * namespace's prefix. Checked at synthesis, once for all grants, so jobs added after a grant
    * count and the cost stays linear in the number of grants.
    */
-  private extraPathsClearOfOwnPaths(): string[] {
+  private extraPathsClearOfOwnPaths(jobs: readonly Job[]): string[] {
     if (this.extraPathGrants.length === 0) return [];
     const data = `${this.binding.kvMountPath}/data/`;
     const owners = new Map<string, Job>();
     const namespaces = new Set(['default']);
-    for (const spec of this.jobsOfThisVault()) {
+    for (const spec of jobs) {
       if (isToken(spec.name) || isToken(spec.namespace)) continue;
       owners.set(this.binding.secretsPath(spec.namespace, spec.name).slice(data.length), spec);
       namespaces.add(spec.namespace);
@@ -225,8 +232,7 @@ export class VaultNomadIntegration extends Construct {
     const prefixes = this.binding instanceof WorkloadIdentityBinding ? [...namespaces] : [];
     const problems: string[] = [];
     for (const { task, path } of this.extraPathGrants) {
-      const others = [...ownPathsAlong(path, owners, task.job)];
-      const fix = coveredOwnPath(path, others, prefixes);
+      const fix = coveredOwnPath(path, owners, task.job, prefixes);
       if (fix !== undefined) problems.push(problem(task.where, 'extraPaths entry', path, fix));
     }
     return problems;
@@ -239,9 +245,9 @@ export class VaultNomadIntegration extends Construct {
    * integration's stack and the jobs it grants secrets to. (Jobs built elsewhere are the
    * operator's to keep to the same rule; see the README.)
    */
-  private jobIdsThatWidenTheDefaultPolicy(): string[] {
+  private jobIdsThatWidenTheDefaultPolicy(jobs: readonly Job[]): string[] {
     const problems: string[] = [];
-    for (const spec of this.jobsOfThisVault()) {
+    for (const spec of jobs) {
       for (const [prop, value] of [
         ['job name', spec.name],
         ['namespace', spec.namespace],
@@ -328,27 +334,4 @@ function stanzaText(stanza: VaultStanzaProps): string {
   return terraformString(
     new HclBody().appendBlock(renderVaultStanza(stanza)).render(HclDialect.HCL1),
   );
-}
-
-/**
- * The own paths of other jobs that an extra path could reach: the path itself and each of its
- * prefixes (the path lies inside them), and, for a path ending in `*`, every own path under
- * that prefix (the path covers them).
- */
-function* ownPathsAlong(
-  path: string,
-  owners: ReadonlyMap<string, Job>,
-  self: Job,
-): Iterable<string> {
-  const segments = path.replace(/\*$/, '').split('/');
-  for (let i = 1; i <= segments.length; i++) {
-    const prefix = segments.slice(0, i).join('/');
-    const owner = owners.get(prefix);
-    if (owner !== undefined && owner !== self && (i < segments.length || !path.endsWith('*'))) {
-      yield prefix;
-    }
-  }
-  if (!path.endsWith('*')) return;
-  const covered = path.slice(0, -1);
-  for (const [own, owner] of owners) if (owner !== self && own.startsWith(covered)) yield own;
 }
