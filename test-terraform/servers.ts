@@ -417,6 +417,12 @@ export interface DevNomadOptions {
   readonly clientTemplate?: string;
   /** Ports to use (http, rpc, serf), e.g. reserved earlier to render the agent's address. @default - free ones */
   readonly ports?: readonly [number, number, number];
+  /** The Consul agent to use (HTTP and gRPC as host:port, and the agent's token). @default - a closed loopback port */
+  readonly consul?: {
+    readonly address: string;
+    readonly grpcAddress: string;
+    readonly token: string;
+  };
 }
 
 /**
@@ -448,8 +454,10 @@ client {
   }
 ${options.clientTemplate ? `\n  template {\n${options.clientTemplate}\n  }\n` : ''}}
 
-consul {
-  address = "127.0.0.1:1"
+${
+  options.consul
+    ? `consul {\n  address      = "${options.consul.address}"\n  grpc_address = "${options.consul.grpcAddress}"\n  token        = "${options.consul.token}"\n}`
+    : 'consul {\n  address = "127.0.0.1:1"\n}'
 }
 ${options.rawExec ? '\nplugin "raw_exec" {\n  config {\n    enabled = true\n  }\n}\n' : ''}`;
   const files: Record<string, string> = { 'agent.hcl': config, ...options.extraConfig };

@@ -371,3 +371,8 @@ export function nomadBinary(version = 'v1.11.3'): string {
 export function vaultBinary(): string {
   return runBuildScript('build-vault.sh', 'Install Go to build Vault from its module.');
 }
+
+/** Builds the Consul binary (or reuses it) and returns its path. */
+export function consulBinary(): string {
+  return runBuildScript('build-consul.sh', 'Install Go to build Consul from its module.');
+}

@@ -88,21 +88,37 @@ export function vaultOnlyStack(
   statePath: string,
   options: VaultOnlyOptions = {},
 ): VaultOnlyStack {
+  return stackPart(source, statePath, ['vault'], options);
+}
+
+/**
+ * Keeps of a synthesized cdk.tf.json only the given providers, their resources and data sources,
+ * and the variables, locals and outputs they need (see {@link vaultOnlyStack}).
+ */
+export function stackPart(
+  source: Json,
+  statePath: string,
+  providerNames: readonly string[],
+  options: VaultOnlyOptions = {},
+): VaultOnlyStack {
+  const ofKept = (type: string) => providerNames.some((p) => type.startsWith(`${p}_`));
   const resourceTypes = new Set<string>(Object.keys(source.resource ?? {}));
   const keptResources: Json = {};
   const keptData: Json = {};
   const kept: string[] = [];
   for (const [type, items] of Object.entries<Json>(source.resource ?? {})) {
-    if (!type.startsWith('vault_')) continue;
+    if (!ofKept(type)) continue;
     keptResources[type] = items;
     kept.push(...Object.keys(items).map((n) => `${type}.${n}`));
   }
   for (const [type, items] of Object.entries<Json>(source.data ?? {})) {
-    if (!type.startsWith('vault_')) continue;
+    if (!ofKept(type)) continue;
     keptData[type] = items;
     kept.push(...Object.keys(items).map((n) => `data.${type}.${n}`));
   }
-  const providers = source.provider?.vault ? { vault: source.provider.vault } : {};
+  const providers: Json = Object.fromEntries(
+    providerNames.filter((p) => source.provider?.[p]).map((p) => [p, source.provider[p]]),
+  );
 
   // Locals and variables needed by what is kept, locals followed transitively.
   const needed = new Set<Ref>();
@@ -128,7 +144,7 @@ export function vaultOnlyStack(
   const missing = [...needed].filter((r) => !isKept(r));
   if (missing.length > 0) {
     throw new Error(
-      `the Vault part of the stack refers to things outside it and cannot be applied alone: ${missing.join(', ')}`,
+      `the ${providerNames.join(' and ')} part of the stack refers to things outside it and cannot be applied alone: ${missing.join(', ')}`,
     );
   }
 
@@ -156,13 +172,17 @@ export function vaultOnlyStack(
     if (needed.has(`var.${name}`)) variables[name] = v;
   }
 
-  const required = source.terraform?.required_providers?.vault;
+  const required = Object.fromEntries(
+    providerNames
+      .filter((p) => source.terraform?.required_providers?.[p])
+      .map((p) => [p, source.terraform.required_providers[p]]),
+  );
   const json: Json = {
     terraform: {
       ...(source.terraform?.required_version
         ? { required_version: source.terraform.required_version }
         : {}),
-      required_providers: required ? { vault: required } : {},
+      required_providers: required,
       backend: { local: { path: statePath } },
     },
     provider: providers,

@@ -151,6 +151,7 @@ export class ServiceIntentions extends Construct {
       name: terraformString(name),
       description: s.description === undefined ? undefined : terraformString(s.description),
       action: s.permissions ? undefined : (s.action ?? IntentionAction.ALLOW),
+      precedence: intentionPrecedence(this.destination, name),
       type: 'consul',
       permissions: s.permissions?.map((p) => ({
         action: IntentionAction.ALLOW,
@@ -165,6 +166,19 @@ export class ServiceIntentions extends Construct {
       })),
     }));
   }
+}
+
+/**
+ * The precedence Consul gives a source of a service-intentions entry (a read-only field the
+ * provider reads back, so a configuration without it plans a change on every run): 9 for a
+ * named source to a named destination, 8 for `*` to a named one, 6 for a named source to `*`,
+ * 5 for `*` to `*` (both in the default namespace).
+ * @see https://github.com/hashicorp/consul/blob/v1.22.0/agent/structs/config_entry_intentions.go (computeIntentionPrecedence)
+ */
+export function intentionPrecedence(destination: string, source: string): number {
+  const exact = (name: string) => (name === '*' ? 1 : 2);
+  const max = { 2: 9, 1: 6 }[exact(destination)];
+  return max - (2 - exact(source));
 }
 
 function checkPermission(where: string, p: HttpPermissionProps): void {

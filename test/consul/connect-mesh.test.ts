@@ -191,6 +191,9 @@ describe('connecting services', () => {
       {
         name: 'web',
         type: 'consul',
+        // what Consul computes for a named source to a named destination, set so that the
+        // provider's read-back of it plans no change
+        precedence: 9,
         permissions: [{ action: 'allow', http: [{ path_prefix: '/v1/', methods: ['GET'] }] }],
       },
     ]);

@@ -311,7 +311,7 @@ describe('Consul-Connect variant: seed 001 rebuilt', () => {
     );
     const simple01 = entries.find((e) => e.name === 'simple01');
     expect(simple01.sources).toEqual([
-      { name: ingress.serviceName, action: 'allow', type: 'consul' },
+      { name: ingress.serviceName, action: 'allow', type: 'consul', precedence: 9 },
     ]);
     expect(ingress.serviceName).toBe('traefik');
   });
