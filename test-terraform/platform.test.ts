@@ -3,33 +3,17 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App } from 'cdktf';
 import { addExamples } from '../examples/all';
-import { DevConsul, startDevConsul } from './consul-server';
-import {
-  DevNomad,
-  DevVault,
-  freeLoopbackPorts,
-  isLoopback,
-  listeningAddresses,
-  startDevNomad,
-  startDevVault,
-  waitFor,
-} from './servers';
-import {
-  consulBinary,
-  nomadBinary,
-  providerMirror,
-  TerraformOptions,
-  TerraformRun,
-  vaultBinary,
-} from './support';
+import { DevConsul } from './consul-server';
+import { DevNomad, DevVault, isLoopback, listeningAddresses, waitFor } from './servers';
+import { providerMirror, TerraformOptions } from './support';
 import { stateResources, tfStep } from './vault-stack';
 import {
   keptAliveBy,
-  nomadAgentStanzas,
+  Platform,
   protectedResources,
   resourceAddresses,
   sensitiveValues,
-  stackForMirror,
+  startPlatform,
 } from './whole-stack';
 
 /**
@@ -73,87 +57,28 @@ test('every example stack is deployed here', () => {
 });
 
 describe.each(STACKS)('stack %s, whole', (name) => {
-  const dir = mkdtempSync(join(tmpdir(), `platform-${name}-`));
-  const withConsul = 'consul' in (synthesized[name].provider ?? {});
+  let platform: Platform;
   let vault: DevVault;
   let consul: DevConsul | undefined;
   let nomad: DevNomad;
   let json: Json;
+  let dir: string;
   let options: TerraformOptions;
-  /** Everything Terraform printed in this stack's deploy. */
-  const printed: string[] = [];
-  const record = (step: string, run: TerraformRun) => printed.push(`${step}\n${run.output}`);
-  const step = (args: string[], ok: number[] = [0]) => {
-    const run = tfStep(dir, [...args, '-input=false', '-no-color'], options, ok);
-    record(args[0], run);
-    return run;
-  };
-  let stanzas: Record<string, string> = {};
+  let stanzas: Record<string, string>;
+  const step = (args: string[], ok: number[] = [0]) => platform.step(args, ok);
 
   beforeAll(
     async () => {
-      providerMirror();
-      vault = await startDevVault(vaultBinary());
-      if (withConsul) consul = await startDevConsul(consulBinary());
-      const ports = (await freeLoopbackPorts(3)) as [number, number, number];
-      const nomadAddress = `http://127.0.0.1:${ports[0]}`;
-      json = stackForMirror(synthesized[name], dir);
-      pinJwksUrls(json, `${nomadAddress}/.well-known/jwks.json`);
-      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
-      // every variable gets a value here, so no default (a real host) is ever used
-      const values: Record<string, string> = {
-        vault_addr_for_nomad: vault.address,
-        nomad_addr_for_vault: nomadAddress,
-        nomad_jwks_url: `${nomadAddress}/.well-known/jwks.json`,
-      };
-      const unset = Object.keys(json.variable ?? {}).filter(
-        (v) => !(v in values) && v !== 'nomad_addr',
-      );
-      if (unset.length > 0) throw new Error(`no harness value for variables ${unset.join(', ')}`);
-      options = {
-        endpoints: {
-          vault: vault.address,
-          nomad: nomadAddress,
-          ...(consul ? { consul: consul.httpAddress } : {}),
-        },
-        vaultToken: vault.rootToken,
-        vars: Object.fromEntries(
-          Object.keys(json.variable ?? {})
-            .filter((v) => v in values)
-            .map((v) => [v, values[v]]),
-        ),
-        env: {
-          TERRAFORM_VAULT_SKIP_CHILD_TOKEN: 'true',
-          ...(consul ? { CONSUL_HTTP_TOKEN: consul.managementToken } : {}),
-        },
-      };
-      // WHEN the agents' stanzas are planned from the stack, and the agent starts with them (a
-      // stack without a nomad provider still needs the agent: Vault reads its JWKS)
-      stanzas = nomadAgentStanzas(json, dir, options, record);
-      nomad = await startDevNomad(nomadBinary(NOMAD_RELEASE[name]), {
-        ports,
-        extraConfig: Object.fromEntries(
-          Object.entries(stanzas).map(([output, text]) => [`${output}.hcl`, text]),
-        ),
-        ...(consul
-          ? {
-              consul: {
-                address: consul.httpAddress,
-                grpcAddress: consul.grpcAddress,
-                token: consul.managementToken,
-              },
-            }
-          : {}),
+      // WHEN the servers start, Nomad with the stanzas the stack renders
+      platform = await startPlatform(name, synthesized[name], {
+        nomadRelease: NOMAD_RELEASE[name],
       });
+      ({ vault, consul, nomad, json, dir, options, stanzas } = platform);
     },
     10 * 60 * 1000,
   );
 
-  afterAll(async () => {
-    const results = await Promise.allSettled([nomad, consul, vault].map((s) => s?.process.stop()));
-    for (const s of [nomad, consul, vault]) expect(s?.process.running() ?? false).toBe(false);
-    for (const r of results) if (r.status === 'rejected') throw r.reason;
-  });
+  afterAll(() => platform?.stop());
 
   test('the servers listen on loopback only; Nomad runs with the stanzas the stack renders', async () => {
     for (const s of [vault, consul, nomad]) {
@@ -207,7 +132,7 @@ describe.each(STACKS)('stack %s, whole', (name) => {
   test('no secret appears in anything Terraform printed', () => {
     const show = tfStep(dir, ['show', '-json', '-no-color'], options);
     const secrets = sensitiveValues(JSON.parse(show.stdout));
-    const leaked = secrets.filter((s) => printed.some((p) => p.includes(s)));
+    const leaked = secrets.filter((s) => platform.printed.some((p) => p.includes(s)));
     expect(leaked.map((s) => `${s.slice(0, 4)}… (${s.length} characters)`)).toEqual([]);
   });
 
@@ -243,16 +168,3 @@ describe.each(STACKS)('stack %s, whole', (name) => {
     });
   });
 });
-
-/**
- * Points each JWT backend's literal jwks_url off loopback (a real Nomad's address in an
- * example) at the running agent's keys.
- */
-function pinJwksUrls(json: Json, localJwksUrl: string): void {
-  for (const body of Object.values<Json>(json.resource?.vault_jwt_auth_backend ?? {})) {
-    const url = body.jwks_url;
-    if (typeof url !== 'string' || /[$%]\{/.test(url)) continue;
-    if (['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) continue;
-    body.jwks_url = localJwksUrl;
-  }
-}

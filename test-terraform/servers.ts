@@ -417,6 +417,12 @@ export interface DevNomadOptions {
   readonly clientTemplate?: string;
   /** Ports to use (http, rpc, serf), e.g. reserved earlier to render the agent's address. @default - free ones */
   readonly ports?: readonly [number, number, number];
+  /** The client's network_interface. @default "lo" */
+  readonly networkInterface?: string;
+  /** The client's cni_path (bridge networking). @default - Nomad's default */
+  readonly cniPath?: string;
+  /** Directories put before PATH for the agent (e.g. the consul binary's, for Connect). */
+  readonly extraPath?: readonly string[];
   /** The Consul agent to use (HTTP and gRPC as host:port, and the agent's token). @default - a closed loopback port */
   readonly consul?: {
     readonly address: string;
@@ -448,8 +454,8 @@ ports {
 }
 
 client {
-  network_interface = "lo"
-  options = {
+  network_interface = "${options.networkInterface ?? 'lo'}"
+${options.cniPath ? `  cni_path          = "${options.cniPath}"\n` : ''}  options = {
     "fingerprint.denylist" = "env_aws,env_gce,env_azure,env_digitalocean"
   }
 ${options.clientTemplate ? `\n  template {\n${options.clientTemplate}\n  }\n` : ''}}
@@ -463,7 +469,10 @@ ${options.rawExec ? '\nplugin "raw_exec" {\n  config {\n    enabled = true\n  }\
   const files: Record<string, string> = { 'agent.hcl': config, ...options.extraConfig };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
 
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
+  const env = {
+    PATH: [...(options.extraPath ?? []), process.env.PATH ?? '/usr/bin:/bin'].join(':'),
+    HOME: dir,
+  };
   const cli = (...args: string[]) => {
     const run = spawnSync(nomadBinary, args, {
       encoding: 'utf8',

@@ -1,6 +1,24 @@
-import { mkdirSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
-import { mirrorProviders, TerraformOptions, TerraformRun } from './support';
+import { DevConsul, startDevConsul } from './consul-server';
+import {
+  DevNomad,
+  DevNomadOptions,
+  DevVault,
+  freeLoopbackPorts,
+  startDevNomad,
+  startDevVault,
+} from './servers';
+import {
+  consulBinary,
+  mirrorProviders,
+  nomadBinary,
+  providerMirror,
+  TerraformOptions,
+  TerraformRun,
+  vaultBinary,
+} from './support';
 import { referencesIn, stackPart, tfStep } from './vault-stack';
 
 /**
@@ -12,6 +30,142 @@ import { referencesIn, stackPart, tfStep } from './vault-stack';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+
+/** The servers of one stack's deploy, and Terraform pointed at them. */
+export interface Platform {
+  readonly vault: DevVault;
+  /** Started when the stack has a consul provider. */
+  readonly consul: DevConsul | undefined;
+  readonly nomad: DevNomad;
+  /** The stack as applied: providers at the mirror's versions, JWKS URLs on the agent. */
+  readonly json: Json;
+  /** Its working directory (cdk.tf.json, state). */
+  readonly dir: string;
+  readonly options: TerraformOptions;
+  /** The Nomad agent's stanzas from the stack, by output name. */
+  readonly stanzas: Record<string, string>;
+  /** Everything Terraform printed so far. */
+  readonly printed: string[];
+  /** Runs a Terraform step in `dir` (with -input=false -no-color) and records its output. */
+  step(args: string[], ok?: number[]): TerraformRun;
+  /** Stops every server by its PID (all of them, even when one fails). */
+  stop(): Promise<void>;
+}
+
+/** Settings of {@link startPlatform}. */
+export interface PlatformOptions {
+  /** The Nomad release. @default 'v1.11.3' */
+  readonly nomadRelease?: string;
+  /** More settings of the Nomad agent (ports, stanzas and Consul are set here). */
+  readonly nomad?: Omit<DevNomadOptions, 'ports' | 'consul'>;
+}
+
+/**
+ * Starts `vault server -dev`, `consul agent -dev` (when the stack has a consul provider) and
+ * `nomad agent -dev` with the stanzas the stack renders ({@link nomadAgentStanzas}), every one
+ * on loopback, and readies Terraform for the stack: every variable a harness value (so no
+ * default, a real host, is used), every provider pointed at these servers.
+ */
+export async function startPlatform(
+  name: string,
+  synthesized: Json,
+  settings: PlatformOptions = {},
+): Promise<Platform> {
+  providerMirror();
+  const dir = mkdtempSync(join(tmpdir(), `platform-${name}-`));
+  const printed: string[] = [];
+  const record = (step: string, run: TerraformRun) => printed.push(`${step}\n${run.output}`);
+  const started: Array<DevVault | DevConsul | DevNomad> = [];
+  const stop = async () => {
+    const results = await Promise.allSettled(started.reverse().map((s) => s.process.stop()));
+    const running = started.filter((s) => s.process.running()).map((s) => s.process.name);
+    if (running.length > 0) throw new Error(`still running: ${running.join(', ')}`);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+  };
+  try {
+    const vault = await startDevVault(vaultBinary());
+    started.push(vault);
+    const consul =
+      'consul' in (synthesized.provider ?? {}) ? await startDevConsul(consulBinary()) : undefined;
+    if (consul) started.push(consul);
+    const ports = (await freeLoopbackPorts(3)) as [number, number, number];
+    const nomadAddress = `http://127.0.0.1:${ports[0]}`;
+    const json = stackForMirror(synthesized, dir);
+    pinJwksUrls(json, `${nomadAddress}/.well-known/jwks.json`);
+    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+    const values: Record<string, string> = {
+      vault_addr_for_nomad: vault.address,
+      nomad_addr_for_vault: nomadAddress,
+      nomad_jwks_url: `${nomadAddress}/.well-known/jwks.json`,
+    };
+    const unset = Object.keys(json.variable ?? {}).filter(
+      (v) => !(v in values) && v !== 'nomad_addr',
+    );
+    if (unset.length > 0) throw new Error(`no harness value for variables ${unset.join(', ')}`);
+    const options: TerraformOptions = {
+      endpoints: {
+        vault: vault.address,
+        nomad: nomadAddress,
+        ...(consul ? { consul: consul.httpAddress } : {}),
+      },
+      vaultToken: vault.rootToken,
+      vars: Object.fromEntries(
+        Object.keys(json.variable ?? {})
+          .filter((v) => v in values)
+          .map((v) => [v, values[v]]),
+      ),
+      env: {
+        TERRAFORM_VAULT_SKIP_CHILD_TOKEN: 'true',
+        ...(consul ? { CONSUL_HTTP_TOKEN: consul.managementToken } : {}),
+      },
+    };
+    // The agent's stanzas are planned from the stack, and the agent starts with them (a stack
+    // without a nomad provider still needs the agent: Vault reads its JWKS).
+    const stanzas = nomadAgentStanzas(json, dir, options, record);
+    const nomad = await startDevNomad(nomadBinary(settings.nomadRelease), {
+      ...settings.nomad,
+      ports,
+      extraConfig: {
+        ...settings.nomad?.extraConfig,
+        ...Object.fromEntries(
+          Object.entries(stanzas).map(([output, text]) => [`${output}.hcl`, text]),
+        ),
+      },
+      ...(consul
+        ? {
+            consul: {
+              address: consul.httpAddress,
+              grpcAddress: consul.grpcAddress,
+              token: consul.managementToken,
+            },
+          }
+        : {}),
+    });
+    started.push(nomad);
+    const step = (args: string[], ok: number[] = [0]) => {
+      const run = tfStep(dir, [...args, '-input=false', '-no-color'], options, ok);
+      record(args[0], run);
+      return run;
+    };
+    return { vault, consul, nomad, json, dir, options, stanzas, printed, step, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/**
+ * Points each JWT backend's literal jwks_url off loopback (a real Nomad's address in an
+ * example) at the running agent's keys.
+ */
+function pinJwksUrls(json: Json, localJwksUrl: string): void {
+  for (const body of Object.values<Json>(json.resource?.vault_jwt_auth_backend ?? {})) {
+    const url = body.jwks_url;
+    if (typeof url !== 'string' || /[$%]\{/.test(url)) continue;
+    if (['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) continue;
+    body.jwks_url = localJwksUrl;
+  }
+}
 
 /** A deep copy of a synthesized stack, its providers at the mirror's versions, state in `dir`. */
 export function stackForMirror(synthesized: Json, dir: string): Json {
