@@ -12,7 +12,12 @@ import { terraformString } from '../core/terraform-string';
 import { TaskGroupProps } from '../nomad/group';
 import { NetworkMode } from '../nomad/network';
 import { NomadJob } from '../nomad/nomad-job';
-import { Service, ServiceCheckProps, ServiceProvider } from '../nomad/service';
+import {
+  ConnectSidecarTaskProps,
+  Service,
+  ServiceCheckProps,
+  ServiceProvider,
+} from '../nomad/service';
 import { TaskProps } from '../nomad/task';
 import { ConsulAccess, ConsulAclResource, ConsulAclRules } from './acl-rules';
 import { ConsulConnectCa, ConsulConnectCaProps } from './connect-ca';
@@ -50,6 +55,12 @@ export interface MeshServiceProps {
   readonly checks?: ServiceCheckProps[];
   /** Group properties besides network, services and tasks (restart, update, volumes, ...). @default - none */
   readonly group?: TaskGroupProps;
+  /**
+   * The sidecar task: a driver of your own for the proxy (a cluster without Docker), resources,
+   * environment.
+   * @default - Nomad's Envoy in Docker
+   */
+  readonly sidecarTask?: ConnectSidecarTaskProps;
 }
 
 /** Options of {@link ConnectMesh.adoptService}. */
@@ -58,6 +69,8 @@ export interface AdoptServiceOptions {
   readonly protocol?: MeshProtocol;
   /** Port the application listens on inside the namespace (checked against upstream ports). @default - the service's numeric port */
   readonly applicationPort?: number;
+  /** The sidecar task (see {@link MeshServiceProps.sidecarTask}). @default - Nomad's Envoy in Docker */
+  readonly sidecarTask?: ConnectSidecarTaskProps;
 }
 
 /** Defaults for every sidecar proxy (`proxy-defaults`, whose only name is `global`). */
@@ -201,7 +214,15 @@ export class ConnectMesh extends Construct {
       port: props.staticPort === undefined ? String(props.port) : 'http',
       tags: props.tags,
       checks: props.checks,
-      connect: { sidecarService: { tags: ['connect-proxy'] } },
+      connect: {
+        sidecarService: {
+          tags: ['connect-proxy'],
+          // with a static port the service port is the `http` label, whose `to` the sidecar
+          // would not dial by itself (hashicorp/nomad#9824): name the application's port
+          proxy: props.staticPort === undefined ? undefined : { localServicePort: props.port },
+        },
+        sidecarTask: props.sidecarTask,
+      },
     });
     for (const [name, task] of Object.entries(props.tasks)) group.addTask(name, task);
     return this.register(
@@ -246,6 +267,7 @@ export class ConnectMesh extends Construct {
     }
     this.checkName(where, service.name);
     service.enableConnectSidecar({ tags: ['connect-proxy'] });
+    if (options.sidecarTask) service.setSidecarTask(options.sidecarTask);
     service.group.setNetworkMode(NetworkMode.BRIDGE);
     const port =
       options.applicationPort ??

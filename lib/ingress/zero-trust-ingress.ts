@@ -474,7 +474,11 @@ export class ZeroTrustIngress extends Construct {
 
   private enable(service: Service, connect: boolean): void {
     for (const tag of this.tags.enable()) service.addTag(tag);
-    if (connect) for (const tag of this.tags.consulConnect()) service.addTag(tag);
+    if (connect) {
+      for (const tag of this.tags.consulConnect()) service.addTag(tag);
+      // Traefik reads the routing tags from the sidecar instances it routes to
+      service.setSidecarTagsFromService();
+    }
   }
 
   private serversTransport(name: string, options: ExposeHttpOptions): string | undefined {

@@ -2,6 +2,7 @@ import { checkDuration, checkOneOf, checkPortNumber, isToken } from '../core/che
 import { ConfigError } from '../core/errors';
 import { freeFormAttributes } from '../core/free-form';
 import { HclBlock } from '../hcl/writer';
+import type { TaskDriver } from './driver';
 import type { TaskGroup } from './group';
 import { checkBlockKeys, checkServiceName } from './names';
 import type { Task } from './task';
@@ -166,10 +167,19 @@ export interface ConnectSidecarServiceProps {
 }
 
 /**
- * Overrides for the Envoy task Nomad runs beside the service.
+ * Overrides for the proxy task Nomad runs beside the service (Envoy in Docker unless a driver
+ * is given).
  * @see https://developer.hashicorp.com/nomad/docs/job-specification/sidecar_task
  */
 export interface ConnectSidecarTaskProps {
+  /**
+   * The task's driver and its config, for a proxy of your own where Nomad's Envoy in Docker
+   * cannot run (a cluster without Docker, or an Envoy build of your own), e.g.
+   * `TaskDriver.rawExec({ command: 'consul', args: ['connect', 'proxy', ...] })`. Give the
+   * config through the driver, not `config`.
+   * @default - Nomad's: the Docker driver running Envoy
+   */
+  readonly driver?: TaskDriver;
   /** CPU in MHz. @default 250 */
   readonly cpuMhz?: number;
   /** Memory in MB. @default 128 */
@@ -258,6 +268,7 @@ export class Service implements IServiceTarget {
   private readonly upstreams: ConnectUpstreamProps[] = [];
   private connect: ConnectProps | undefined;
   private sidecarTags: string[] | undefined;
+  private sidecarCarriesTags = false;
 
   /** @internal */
   constructor(
@@ -343,6 +354,28 @@ export class Service implements IServiceTarget {
   public setSidecarTags(tags: string[]): void {
     this.requireSidecar('sidecar tags');
     this.sidecarTags = [...tags];
+    this.group.job._changed();
+  }
+
+  /** Sets the sidecar task (see {@link ConnectSidecarTaskProps}) of a service with a sidecar. */
+  public setSidecarTask(task: ConnectSidecarTaskProps): void {
+    this.requireSidecar('sidecar task');
+    this.setConnect({ ...this.connect, sidecarTask: task });
+    this.group.job._changed();
+  }
+
+  /**
+   * Gives the sidecar service the service's own tags, as they are when the job is rendered. A
+   * Connect-aware Traefik (Consul Catalog `connectAware`) routes to the sidecars it finds with
+   * Consul's Connect health query and reads the Traefik tags from those sidecar instances, so
+   * with tags of their own (`connect-proxy`) no router matches. The copy on the catalog service
+   * `<name>-sidecar-proxy` makes no second router: Traefik looks it up as a Connect service too,
+   * and nothing is a proxy for a proxy.
+   * @see https://github.com/traefik/traefik/blob/v3.7.13/pkg/provider/consulcatalog/consul_catalog.go
+   */
+  public setSidecarTagsFromService(): void {
+    this.requireSidecar('sidecar tags');
+    this.sidecarCarriesTags = true;
     this.group.job._changed();
   }
 
@@ -508,6 +541,14 @@ export class Service implements IServiceTarget {
     freeFormAttributes(where, 'proxy config', proxy?.config);
     freeFormAttributes(where, 'sidecarTask config', connect.sidecarTask?.config);
     checkBlockKeys(where, 'sidecarTask env', connect.sidecarTask?.env);
+    if (connect.sidecarTask?.driver && connect.sidecarTask.config) {
+      throw new ConfigError(
+        where,
+        'sidecarTask config',
+        connect.sidecarTask.config,
+        'With a sidecarTask driver, give the config through the driver.',
+      );
+    }
     for (const path of proxy?.exposePaths ?? []) {
       checkOneOf(where, 'expose path protocol', path.protocol, Object.values(ExposeProtocol));
       checkPortNumber(where, 'expose path localPathPort', path.localPathPort);
@@ -556,7 +597,7 @@ export class Service implements IServiceTarget {
     const block = new HclBlock('connect').attribute('native', connect.native);
     const sidecar = connect.sidecarService;
     if (sidecar) {
-      const tags = this.sidecarTags ?? sidecar.tags;
+      const tags = this.sidecarCarriesTags ? [...this.tags] : (this.sidecarTags ?? sidecar.tags);
       const s = block
         .block('sidecar_service')
         .attribute('port', sidecar.port)
@@ -568,6 +609,9 @@ export class Service implements IServiceTarget {
     const task = connect.sidecarTask;
     if (task) {
       const t = block.block('sidecar_task');
+      if (task.driver) {
+        t.attribute('driver', task.driver.name).appendBlock(task.driver._renderConfig(this.where));
+      }
       const config = freeFormAttributes(this.where, 'sidecarTask config', task.config);
       if (config) t.block('config').attributes(config);
       t.mapBlock('env', task.env);

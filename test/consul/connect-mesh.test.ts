@@ -60,9 +60,10 @@ describe("ConnectMesh rebuilds seed 003's countdash", () => {
     expect(api.service[0].port).toBe('9001');
     expect(dash.service[0].port).toBe('http');
     const sidecar = dash.service[0].connect[0].sidecar_service[0];
-    expect(sidecar.proxy).toEqual(
-      seed.body.group.dashboard[0].service[0].connect[0].sidecar_service[0].proxy,
-    );
+    // the seed's proxy, and the application's port named, since the service port is the
+    // static `http` label (hashicorp/nomad#9824)
+    const [seedProxy] = seed.body.group.dashboard[0].service[0].connect[0].sidecar_service[0].proxy;
+    expect(sidecar.proxy).toEqual([{ ...seedProxy, local_service_port: 9002 }]);
     expect(sidecar.tags).toEqual(['connect-proxy']);
     // AND the dashboard finds the api through its local upstream address
     expect(dash.task.dashboard[0].env).toEqual(seed.body.group.dashboard[0].task.dashboard[0].env);
@@ -84,6 +85,66 @@ describe("ConnectMesh rebuilds seed 003's countdash", () => {
     const { stack } = newStack();
     countdash(stack);
     expect(synthValidated(stack).readable).toMatchSnapshot();
+  });
+});
+
+describe('the sidecar', () => {
+  test('a static port other than the application port names the port the sidecar dials', async () => {
+    // GIVEN an application on 9001 published on static port 8080
+    const { stack } = newStack();
+    const mesh = new ConnectMesh(stack, 'Mesh');
+    mesh.addService('api', {
+      name: 'api',
+      port: 9001,
+      staticPort: 8080,
+      tasks: { web: { driver: TaskDriver.docker({ image: 'example/api:1' }) } },
+    });
+    const { body } = await parseJob(Object.values(synthValidated(stack).jobspecs)[0]);
+    const group = body.group.api[0];
+    // THEN the service port is the static label, and the proxy names the application's port
+    expect(group.network[0].port.http).toEqual([{ static: 8080, to: 9001 }]);
+    expect(group.service[0].port).toBe('http');
+    expect(group.service[0].connect[0].sidecar_service[0].proxy).toEqual([
+      { local_service_port: 9001 },
+    ]);
+  });
+
+  test('a sidecar task of its own: the driver and its config, for a cluster without Docker', async () => {
+    const { stack } = newStack();
+    const mesh = new ConnectMesh(stack, 'Mesh');
+    mesh.addService('api', {
+      name: 'api',
+      port: 9001,
+      tasks: { web: { driver: TaskDriver.docker({ image: 'example/api:1' }) } },
+      sidecarTask: {
+        driver: TaskDriver.rawExec({ command: 'consul', args: ['connect', 'proxy'] }),
+        memoryMb: 64,
+      },
+    });
+    const { body } = await parseJob(Object.values(synthValidated(stack).jobspecs)[0]);
+    expect(body.group.api[0].service[0].connect[0].sidecar_task).toEqual([
+      {
+        driver: 'raw_exec',
+        config: [{ command: 'consul', args: ['connect', 'proxy'] }],
+        resources: [{ memory: 64 }],
+      },
+    ]);
+  });
+
+  test('a sidecar task driver with free-form config besides is refused', () => {
+    const { stack } = newStack();
+    const mesh = new ConnectMesh(stack, 'Mesh');
+    expect(() =>
+      mesh.addService('api', {
+        name: 'api',
+        port: 9001,
+        tasks: { web: { driver: TaskDriver.docker({ image: 'example/api:1' }) } },
+        sidecarTask: {
+          driver: TaskDriver.rawExec({ command: 'consul' }),
+          config: { image: 'envoy:1' },
+        },
+      }),
+    ).toThrow(/With a sidecarTask driver, give the config through the driver/);
   });
 });
 

@@ -303,6 +303,17 @@ describe('Consul-Connect variant: seed 001 rebuilt', () => {
     ]);
   });
 
+  test('the sidecar carries the routing tags: Connect-aware Traefik reads them from the sidecars', async () => {
+    // GIVEN a mesh service exposed through the Consul-Connect variant
+    const { stack } = newStack();
+    consulConnect(stack);
+    const service = (await jobOf(stack, 'simple01')).body.group.qemu[0].service[0];
+    // THEN its sidecar has the same tags (Traefik routes to the instances Consul's Connect
+    // health query returns, the sidecars, and filters them by their traefik.enable tag)
+    expect(service.connect[0].sidecar_service[0].tags).toEqual(service.tags);
+    expect(service.tags).toContain('traefik.enable=true');
+  });
+
   test('the intention comes from exactly the name Traefik registers under', () => {
     const { stack } = newStack();
     const { ingress } = consulConnect(stack);
