@@ -1,4 +1,6 @@
 import { X509Certificate } from 'crypto';
+import * as https from 'https';
+import * as tls from 'tls';
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -6,6 +8,7 @@ import { App } from 'cdktf';
 import { addExamples } from '../examples/all';
 import {
   createHostNetwork,
+  HOST_ADDRESS,
   HOST_BRIDGE,
   inNamespace,
   meshUnsupported,
@@ -14,6 +17,7 @@ import {
   CNI_PATH,
 } from './mesh-network';
 import { GiveUp, waitFor } from './servers';
+import { traefikBinary } from './traefik-support';
 import { consulBinary, providerMirror } from './support';
 import { stateResources } from './vault-stack';
 import { Platform, startPlatform } from './whole-stack';
@@ -30,6 +34,9 @@ import { Platform, startPlatform } from './whole-stack';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
+// a check that hangs fails in minutes, not at the suite's 30-minute limit
+jest.setTimeout(5 * 60 * 1000);
+
 const unsupported = meshUnsupported();
 if (unsupported) {
   throw new Error(`the mesh checks cannot run here: ${unsupported}`);
@@ -45,6 +52,8 @@ const synthesized = JSON.parse(
 
 /** The programs the swapped tasks run (node, this process's own binary). */
 const PROGRAMS = {
+  // simple01's SSH port: a TCP echo
+  echo: `require('net').createServer((s) => s.pipe(s)).listen(Number(process.argv[2]), '127.0.0.1');`,
   // the api answers on the port its service names, inside its namespace
   api: `require('http').createServer((q, r) => r.end('count-api:' + process.env.NOMAD_ALLOC_ID))
   .listen(Number(process.argv[2]), '127.0.0.1');`,
@@ -96,7 +105,14 @@ afterAll(async () => {
   try {
     if (platform?.nomad.process.running()) {
       // the allocations stop first, so Nomad tears their networks down itself
-      for (const id of ['countdash', 'intruder']) platform.nomad.cli('job', 'stop', id);
+      for (const [ns, id] of [
+        ['default', 'countdash'],
+        ['default', 'intruder'],
+        ['experimental', 'traefik'],
+        ['experimental', 'simple01'],
+      ]) {
+        platform.nomad.cli('job', 'stop', '-namespace', ns, id);
+      }
       await waitFor("the allocations' namespaces to go", 60_000, () => {
         const left = namespacesLeft();
         if (left.length > 0) throw new Error(`left: ${left.join(', ')}`);
@@ -127,13 +143,18 @@ async function appliedJob(address: string): Promise<Json> {
  * proxy reaches Consul over the HTTP unix socket and takes the service identity token Nomad
  * writes to the sidecar's secrets/si_token.
  */
-function swapped(job: Json, programFor: (group: string) => string): Json {
+function swapped(
+  job: Json,
+  programFor: (group: string) => string,
+  options: { withoutArtifacts?: boolean } = {},
+): Json {
   const consulBin = consulBinary();
   for (const group of job.TaskGroups) {
     for (const service of group.Services ?? []) {
       const sidecar = service.Connect?.SidecarService;
       if (!sidecar) continue;
-      const port = sidecar.Proxy?.LocalServicePort || Number(service.PortLabel);
+      // a port label such as ${NOMAD_META_srv_ssh_port} is interpolated by Nomad in the args
+      const port = sidecar.Proxy?.LocalServicePort || service.PortLabel;
       const label = `connect_proxy_${service.Name.replace(/-/g, '_')}`;
       const upstreams = (sidecar.Proxy?.Upstreams ?? []).flatMap((u: Json) => [
         '-upstream',
@@ -164,6 +185,8 @@ function swapped(job: Json, programFor: (group: string) => string): Json {
       const port = group.Services?.[0]?.PortLabel;
       task.Driver = 'raw_exec';
       task.Config = { command: process.execPath, args: [programFor(group.Name), String(port)] };
+      // an artifact would be fetched from the host, off this machine
+      if (options.withoutArtifacts) task.Artifacts = null;
     }
   }
   return job;
@@ -182,9 +205,12 @@ interface Alloc {
 }
 
 /** The running allocation of each group of a job, once every task of each runs. */
-async function runningAllocations(jobId: string): Promise<Record<string, Alloc>> {
+async function runningAllocations(
+  jobId: string,
+  namespace = 'default',
+): Promise<Record<string, Alloc>> {
   return waitFor(`every task of ${jobId} to run`, 180_000, async () => {
-    const res = await platform.nomad.api('GET', `job/${jobId}/allocations`);
+    const res = await platform.nomad.api('GET', `job/${jobId}/allocations?namespace=${namespace}`);
     const allocs = res.body as Alloc[];
     const running = allocs.filter(
       (a) =>
@@ -339,3 +365,205 @@ test("the Connect CA is Vault's, and a leaf certificate chains to the Vault inte
   )![1];
   expect(new X509Certificate(rootResource.certificate).fingerprint256).toBe(root.fingerprint256);
 });
+
+describe('Traefik through the mesh (the Consul-Connect variant)', () => {
+  let root: X509Certificate;
+
+  /** HTTPS to the ingress on its published port, with `serverName` as SNI and Host. */
+  function throughIngress(
+    serverName: string,
+  ): Promise<{ status: number; body: string; peer: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const req = https.request(
+        {
+          host: HOST_ADDRESS,
+          port: INGRESS_PORT,
+          servername: serverName,
+          headers: { Host: serverName },
+          path: '/',
+          rejectUnauthorized: false,
+          agent: false,
+          timeout: 10_000,
+        },
+        (res) => {
+          // read while the response still holds its socket
+          const peer = (res.socket as tls.TLSSocket).getPeerCertificate().raw;
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, peer }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timed out')));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** A line sent over TLS to the ingress with `serverName` as SNI, and what came back. */
+  function tlsEcho(serverName: string, line: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({
+        host: HOST_ADDRESS,
+        port: INGRESS_PORT,
+        servername: serverName,
+        rejectUnauthorized: false,
+      });
+      let got = '';
+      socket.setTimeout(10_000, () =>
+        socket.destroy(new Error(`timed out, got ${JSON.stringify(got)}`)),
+      );
+      socket.on('secureConnect', () => socket.write(line));
+      socket.on('data', (d) => {
+        got += d;
+        if (got.includes('\n')) {
+          resolve(got);
+          socket.destroy();
+        }
+      });
+      socket.on('close', () => resolve(got));
+      socket.on('error', reject);
+    });
+  }
+
+  beforeAll(
+    async () => {
+      // GIVEN the PKI mount and role the ingress certificate templates issue from
+      root = await ingressPki();
+      // and the example's Traefik and simple01 jobs as applied, on raw_exec
+      const jobs = stateResources(platform.dir, providerMirror(), platform.options);
+      const address = (name: string) =>
+        Object.keys(jobs).find((a) => a.startsWith('nomad_job.') && jobs[a].name === name)!;
+      await register(traefikOnRawExec(await appliedJob(address('traefik'))));
+      await register(
+        swapped(await appliedJob(address('simple01')), () => join(programDir, 'echo.js'), {
+          withoutArtifacts: true,
+        }),
+      );
+      await runningAllocations('traefik', 'experimental');
+      await runningAllocations('simple01', 'experimental');
+    },
+    5 * 60 * 1000,
+  );
+
+  test('HTTPS reaches the dashboard over Connect, with the certificate Vault PKI issued', async () => {
+    const answer = await waitFor('Traefik to route countdash.domain.com', 120_000, async () => {
+      const r = await throughIngress('countdash.domain.com');
+      if (r.status !== 200) throw new Error(`${r.status} ${r.body}`);
+      return r;
+    }).catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n--- traefik ---\n${await traefikLog()}`);
+    });
+    expect(JSON.parse(answer.body)).toEqual({ greeting, api: `count-api:${countdash.api.ID}` });
+    const served = new X509Certificate(answer.peer);
+    expect(served.subject).toContain('CN=ingress.domain.com');
+    expect(served.verify(root.publicKey)).toBe(true);
+    // and a host no router names gets nothing
+    expect((await throughIngress('other.domain.com')).status).toBe(404);
+  });
+
+  test('TLS with SNI simple01.domain.com reaches the TCP service over Connect', async () => {
+    const echoed = await waitFor('Traefik to route simple01.domain.com', 120_000, async () => {
+      const got = await tlsEcho('simple01.domain.com', 'ping over the mesh\n');
+      if (got !== 'ping over the mesh\n') throw new Error(`got ${JSON.stringify(got)}`);
+      return got;
+    }).catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n--- traefik ---\n${await traefikLog()}`);
+    });
+    expect(echoed).toBe('ping over the mesh\n');
+  });
+
+  test("without the intention that allows Traefik's service name, the route fails", async () => {
+    // WHEN the dashboard's intentions (which allow only "traefik") are removed
+    const removed = await platform.consul!.api(
+      'DELETE',
+      'config/service-intentions/count-dashboard',
+    );
+    expect(removed.status).toBe(200);
+    const check = await platform.consul!.api(
+      'GET',
+      'connect/intentions/check?source=traefik&destination=count-dashboard',
+    );
+    expect(check.body).toEqual({ Allowed: false });
+    // and the dashboard's proxy restarts (it authorizes each new connection; Traefik would
+    // otherwise keep the one it holds)
+    const restart = await platform.nomad.api(
+      'POST',
+      `client/allocation/${countdash.dashboard.ID}/restart`,
+      { TaskName: 'connect-proxy-count-dashboard' },
+    );
+    expect(restart.status).toBe(200);
+    // THEN Traefik's mTLS connection is refused by the dashboard's proxy, under the default deny
+    const refused = await waitFor('the dashboard proxy to refuse Traefik', 120_000, async () => {
+      const r = await throughIngress('countdash.domain.com');
+      const log =
+        (await taskLog(countdash.dashboard.ID, 'connect-proxy-count-dashboard', 'stdout')) +
+        (await taskLog(countdash.dashboard.ID, 'connect-proxy-count-dashboard', 'stderr'));
+      if (r.status !== 200 && /authz call denied: service=count-dashboard/.test(log)) return r;
+      throw new Error(`${r.status}: ${log.slice(-2000)}`);
+    });
+    expect(refused.status).toBe(502);
+  });
+});
+
+/** Port the example publishes the ingress on (its websecure entry point). */
+const INGRESS_PORT = 8443;
+
+/**
+ * The `pki` mount, a root and the `ingress` role the example's certificate templates issue from
+ * (`pki/issue/ingress`, common name ingress.domain.com, alt name *.domain.com): the example
+ * grants the issue path but creates neither.
+ */
+async function ingressPki(): Promise<X509Certificate> {
+  const vault = platform.vault;
+  const steps: Array<[string, unknown]> = [
+    ['sys/mounts/pki', { type: 'pki', config: { max_lease_ttl: '87600h' } }],
+    ['pki/root/generate/internal', { common_name: 'ingress test root', ttl: '8760h' }],
+    [
+      'pki/roles/ingress',
+      { allowed_domains: ['domain.com'], allow_subdomains: true, max_ttl: '72h' },
+    ],
+  ];
+  let rootPem = '';
+  for (const [path, body] of steps) {
+    const res = await vault.api('POST', path, body);
+    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (path.includes('root/generate')) rootPem = res.body.data.certificate;
+  }
+  return new X509Certificate(rootPem);
+}
+
+/**
+ * The example's Traefik job on raw_exec: the Traefik binary built here in place of the image,
+ * the paths its Docker task sees (`/local`, `/secrets`, `/alloc`) as the task's own directories,
+ * and no constraint to the example's edge node.
+ */
+function traefikOnRawExec(job: Json): Json {
+  job.Constraints = null;
+  const reroot = (text: string) =>
+    text
+      .replace(/"\/local\//g, '"{{ env "NOMAD_TASK_DIR" }}/')
+      .replace(/"\/secrets\//g, '"{{ env "NOMAD_SECRETS_DIR" }}/')
+      .replace(/unix:\/\/\/alloc\//g, 'unix://{{ env "NOMAD_ALLOC_DIR" }}/');
+  for (const group of job.TaskGroups) {
+    for (const task of group.Tasks) {
+      task.Driver = 'raw_exec';
+      task.Config = {
+        command: traefikBinary(),
+        args: ['--configFile=${NOMAD_TASK_DIR}/traefik.yml'],
+      };
+      for (const t of task.Templates ?? []) t.EmbeddedTmpl = reroot(t.EmbeddedTmpl);
+    }
+  }
+  return job;
+}
+
+async function traefikLog(): Promise<string> {
+  const allocs = (await platform.nomad.api('GET', 'job/traefik/allocations?namespace=experimental'))
+    .body as Alloc[];
+  const alloc = allocs.find((a) => a.ClientStatus === 'running') ?? allocs[0];
+  if (!alloc) return '(no allocation)';
+  return (
+    (await taskLog(alloc.ID, 'traefik', 'stdout')) + (await taskLog(alloc.ID, 'traefik', 'stderr'))
+  ).slice(-5000);
+}
