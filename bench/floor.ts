@@ -105,8 +105,14 @@ export function buildFloor(app: App, n: number, fixture: FloorFixture): Terrafor
     });
     // The caller of service i is service i - 1; the ingress is exposed in the same pass, so
     // for service 0 the ingress comes first.
-    const caller = { name: serviceName((i + n - 1) % n), action: 'allow', type: 'consul' };
-    const traefik = { name: 'traefik', action: 'allow', type: 'consul' };
+    // precedence 9: what Consul computes for a named source to a named destination
+    const caller = {
+      name: serviceName((i + n - 1) % n),
+      action: 'allow',
+      precedence: 9,
+      type: 'consul',
+    };
+    const traefik = { name: 'traefik', action: 'allow', precedence: 9, type: 'consul' };
     new ConfigEntryServiceIntentions(new Construct(intentions, name), 'Resource', {
       name,
       sources: i === 0 ? [traefik, caller] : [caller, traefik],

@@ -428,8 +428,8 @@ describe('Traefik through the mesh (the Consul-Connect variant)', () => {
 
   beforeAll(
     async () => {
-      // GIVEN the PKI mount and role the ingress certificate templates issue from
-      root = await ingressPki();
+      // GIVEN the CA of the pki mount the example's role (createRole) issues from
+      root = new X509Certificate(platform.pkiRoots.pki);
       // and the example's Traefik and simple01 jobs as applied, on raw_exec
       const jobs = stateResources(platform.dir, providerMirror(), platform.options);
       const address = (name: string) =>
@@ -508,30 +508,6 @@ describe('Traefik through the mesh (the Consul-Connect variant)', () => {
 
 /** Port the example publishes the ingress on (its websecure entry point). */
 const INGRESS_PORT = 8443;
-
-/**
- * The `pki` mount, a root and the `ingress` role the example's certificate templates issue from
- * (`pki/issue/ingress`, common name ingress.domain.com, alt name *.domain.com): the example
- * grants the issue path but creates neither.
- */
-async function ingressPki(): Promise<X509Certificate> {
-  const vault = platform.vault;
-  const steps: Array<[string, unknown]> = [
-    ['sys/mounts/pki', { type: 'pki', config: { max_lease_ttl: '87600h' } }],
-    ['pki/root/generate/internal', { common_name: 'ingress test root', ttl: '8760h' }],
-    [
-      'pki/roles/ingress',
-      { allowed_domains: ['domain.com'], allow_subdomains: true, max_ttl: '72h' },
-    ],
-  ];
-  let rootPem = '';
-  for (const [path, body] of steps) {
-    const res = await vault.api('POST', path, body);
-    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    if (path.includes('root/generate')) rootPem = res.body.data.certificate;
-  }
-  return new X509Certificate(rootPem);
-}
 
 /**
  * The example's Traefik job on raw_exec: the Traefik binary built here in place of the image,

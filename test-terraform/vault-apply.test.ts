@@ -16,6 +16,7 @@ import {
 } from './servers';
 import { providerAddressReport, providerMirror, TerraformOptions, vaultBinary } from './support';
 import {
+  pkiMountsFor,
   readBack,
   ReadBack,
   referencesIn,
@@ -205,7 +206,8 @@ describe.each(WITH_VAULT)('stack %s, Vault part', (name) => {
     // GIVEN what Vault holds before
     before = await vaultInventory(vault);
 
-    // WHEN the Vault part is applied
+    // WHEN the Vault part is applied (onto the PKI mounts its roles issue from)
+    await pkiMountsFor(vault, rendered);
     tfStep(dir, ['init', '-input=false', '-no-color'], options);
     tfStep(dir, ['apply', '-input=false', '-no-color', '-auto-approve'], options);
     applied = stateResources(dir, providerMirror(), options);
@@ -386,6 +388,9 @@ async function expectGone(address: string, values: Json): Promise<void> {
     case 'vault_token':
       status = (await vault.api('POST', 'auth/token/lookup-accessor', { accessor: values.id }))
         .status;
+      break;
+    case 'vault_pki_secret_backend_role':
+      status = (await vault.api('GET', `${values.backend}/roles/${values.name}`)).status;
       break;
     default:
       throw new Error(`no check that ${address} is gone: add one in vault-apply.test.ts`);

@@ -303,6 +303,7 @@ const PATH_ATTRIBUTES: Record<string, string[]> = {
   vault_token: [],
   vault_mount: ['path'],
   vault_pki_secret_backend_root_cert: ['backend'],
+  vault_pki_secret_backend_role: ['backend', 'name'],
 };
 
 /**
@@ -432,6 +433,15 @@ export async function readBack(
       comparators.ttl = (want, got) => Math.abs(durationSeconds(want) - Number(got)) <= 60;
       break;
     }
+    case 'vault_pki_secret_backend_role': {
+      apiPath = `${applied.backend}/roles/${applied.name}`;
+      const res = await vault.api('GET', apiPath);
+      if (res.status !== 200) fail(apiPath, res);
+      Object.assign(fromVault, res.body.data);
+      // Vault answers TTLs in seconds, as numbers
+      comparators.max_ttl = (want, got) => String(want) === String(got);
+      break;
+    }
     default:
       throw new Error(
         `no read-back through Vault's API for ${type}.${name}: add one in vault-stack.ts`,
@@ -529,4 +539,33 @@ export async function vaultInventory(vault: DevVault): Promise<Record<string, st
     tokenRoles: await list('auth/token/roles'),
     tokenAccessors: await list('auth/token/accessors'),
   };
+}
+
+/**
+ * What a stack's PKI roles need before it is applied: a PKI mount, with a CA, at each role's
+ * backend that no `vault_mount` of the stack creates (a platform's CA exists before the stacks
+ * that issue from it; README "A first deploy, in order"). Returns each mount's root
+ * certificate (PEM), by path.
+ */
+export async function pkiMountsFor(vault: DevVault, json: Json): Promise<Record<string, string>> {
+  const mounted = new Set(
+    Object.values<Json>(json.resource?.vault_mount ?? {}).map((m) => String(m.path)),
+  );
+  const roots: Record<string, string> = {};
+  for (const role of Object.values<Json>(json.resource?.vault_pki_secret_backend_role ?? {})) {
+    const backend = String(role.backend);
+    if (mounted.has(backend) || backend in roots || /[$%]\{/.test(backend)) continue;
+    const mount = await vault.api('POST', `sys/mounts/${backend}`, {
+      type: 'pki',
+      config: { max_lease_ttl: '87600h' },
+    });
+    if (mount.status !== 204) throw new Error(`mounting ${backend}: ${JSON.stringify(mount)}`);
+    const root = await vault.api('POST', `${backend}/root/generate/internal`, {
+      common_name: `${backend} test root`,
+      ttl: '8760h',
+    });
+    if (root.status !== 200) throw new Error(`root of ${backend}: ${JSON.stringify(root)}`);
+    roots[backend] = root.body.data.certificate;
+  }
+  return roots;
 }

@@ -19,7 +19,7 @@ import {
   TerraformRun,
   vaultBinary,
 } from './support';
-import { referencesIn, stackPart, tfStep } from './vault-stack';
+import { pkiMountsFor, referencesIn, stackPart, tfStep } from './vault-stack';
 
 /**
  * A synthesized example stack deployed whole, in the order a first deploy needs: the Nomad
@@ -46,6 +46,8 @@ export interface Platform {
   readonly stanzas: Record<string, string>;
   /** Everything Terraform printed so far. */
   readonly printed: string[];
+  /** The root certificates of the PKI mounts made for the stack's roles, by path. */
+  readonly pkiRoots: Record<string, string>;
   /** Runs a Terraform step in `dir` (with -input=false -no-color) and records its output. */
   step(args: string[], ok?: number[]): TerraformRun;
   /** Stops every server by its PID (all of them, even when one fails). */
@@ -85,6 +87,7 @@ export async function startPlatform(
   try {
     const vault = await startDevVault(vaultBinary());
     started.push(vault);
+    const pkiRoots = await pkiMountsFor(vault, synthesized);
     const consul =
       'consul' in (synthesized.provider ?? {}) ? await startDevConsul(consulBinary()) : undefined;
     if (consul) started.push(consul);
@@ -147,7 +150,7 @@ export async function startPlatform(
       record(args[0], run);
       return run;
     };
-    return { vault, consul, nomad, json, dir, options, stanzas, printed, step, stop };
+    return { vault, consul, nomad, json, dir, options, stanzas, printed, pkiRoots, step, stop };
   } catch (e) {
     await stop();
     throw e;

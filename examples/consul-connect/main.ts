@@ -159,6 +159,8 @@ export class ConsulConnectExample extends TerraformStack {
           role: 'ingress',
           commonName: 'ingress.domain.com',
           altNames: ['*.domain.com'],
+          // the role issues exactly these names; the pki mount and its CA must exist
+          createRole: true,
         }),
       }),
       namespace: experimental.name,

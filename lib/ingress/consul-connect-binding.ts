@@ -103,7 +103,7 @@ export class ConsulConnectBinding implements IngressBinding {
     });
 
     this.dynamicConfig = new TraefikDynamicConfig();
-    const certificates = options.certificates._apply(this.task);
+    const certificates = options.certificates._apply(scope, this.task);
     if (certificates.certFile && certificates.keyFile) {
       const files = { certFile: certificates.certFile, keyFile: certificates.keyFile };
       this.dynamicConfig.addCertificate(files);

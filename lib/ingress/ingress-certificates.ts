@@ -1,4 +1,6 @@
-import { hasControlCharacter, isToken } from '../core/checks';
+import { PkiSecretBackendRole } from '@cdktf/provider-vault/lib/pki-secret-backend-role';
+import { Construct } from 'constructs';
+import { checkDuration, goDurationSeconds, hasControlCharacter, isToken } from '../core/checks';
 import { ConfigError } from '../core/errors';
 import type { Task } from '../nomad/task';
 import { TemplateChangeMode } from '../nomad/task';
@@ -20,6 +22,16 @@ export interface VaultPkiCertificateOptions {
   readonly altNames?: string[];
   /** Lifetime; consul-template renews the certificate before it expires. @default "72h" */
   readonly ttl?: string;
+  /**
+   * Create the PKI role in the mount (`vault_pki_secret_backend_role`), allowing exactly
+   * `commonName` and `altNames` as written (Vault compares a bare domain with the whole name, so
+   * `*.example.com` allows that wildcard and no `x.example.com`), server certificates only, for
+   * at most `ttl`, so the templates issue on a Vault that has the mount and its CA but no role.
+   * Leave it off for a role that exists already: Terraform would take it over and rewrite it.
+   * @default false - the role must exist in the mount before Traefik starts
+   * @see https://developer.hashicorp.com/vault/api-docs/secret/pki#create-update-role
+   */
+  readonly createRole?: boolean;
 }
 
 /** Options of {@link IngressCertificates.vaultKv}. */
@@ -62,7 +74,7 @@ const KEY_FILE = '/secrets/tls/ingress.key';
 export class IngressCertificates {
   /** Issued by Vault's PKI engine through a template, renewed by consul-template. */
   public static vaultPki(options: VaultPkiCertificateOptions): IngressCertificates {
-    return new IngressCertificates((task) => {
+    return new IngressCertificates((scope, task) => {
       const pki = (options.pkiPath ?? 'pki').replace(/^\/+|\/+$/g, '');
       const issue = `${pki}/issue/${options.role}`;
       const args = [`common_name=${options.commonName}`, `ttl=${options.ttl ?? '72h'}`];
@@ -91,6 +103,7 @@ export class IngressCertificates {
       options.vault.grantSecrets(task, {
         extraRules: [{ path: issue, capabilities: [Capability.UPDATE] }],
       });
+      if (options.createRole) issuingRole(scope, task.where, pki, options);
       const call = [issue, ...args].map((a) => JSON.stringify(a)).join(' ');
       addSecretTemplate(
         task,
@@ -108,7 +121,7 @@ export class IngressCertificates {
 
   /** Read from a KV v2 secret through a template. */
   public static vaultKv(options: VaultKvCertificateOptions): IngressCertificates {
-    return new IngressCertificates((task) => {
+    return new IngressCertificates((_scope, task) => {
       const certKey = options.certificateKey ?? 'certificate';
       const keyKey = options.privateKeyKey ?? 'private_key';
       if (!isToken(options.path) && /[?#%\s]/.test(options.path)) {
@@ -154,15 +167,45 @@ export class IngressCertificates {
     }));
   }
 
-  private constructor(private readonly setup: (task: Task) => CertificateSetup) {}
+  private constructor(private readonly setup: (scope: Construct, task: Task) => CertificateSetup) {}
 
   /**
-   * Adds what the source needs to the Traefik task and says where the files are.
+   * Adds what the source needs to the Traefik task (and its resources to `scope`) and says where
+   * the files are.
    * @internal
    */
-  public _apply(task: Task): CertificateSetup {
-    return this.setup(task);
+  public _apply(scope: Construct, task: Task): CertificateSetup {
+    return this.setup(scope, task);
   }
+}
+
+/** The PKI role of {@link VaultPkiCertificateOptions.createRole}: exactly the certificate's names. */
+function issuingRole(
+  scope: Construct,
+  where: string,
+  mount: string,
+  options: VaultPkiCertificateOptions,
+): PkiSecretBackendRole {
+  const ttl = options.ttl ?? '72h';
+  checkDuration(where, 'vaultPki ttl', ttl);
+  const names = [options.commonName, ...(options.altNames ?? [])];
+  return new PkiSecretBackendRole(scope, 'PkiRole', {
+    backend: mount,
+    name: options.role,
+    allowedDomains: names,
+    allowBareDomains: true,
+    allowGlobDomains: false,
+    allowSubdomains: false,
+    allowAnyName: false,
+    allowLocalhost: false,
+    allowIpSans: false,
+    enforceHostnames: true,
+    serverFlag: true,
+    clientFlag: false,
+    // Vault reads TTLs back in seconds; written so, a second plan finds no difference
+    maxTtl: String(goDurationSeconds(ttl) ?? ttl),
+    provider: options.vault.vaultProvider,
+  });
 }
 
 function addSecretTemplate(task: Task, destination: string, data: string): void {

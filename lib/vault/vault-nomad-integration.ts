@@ -105,6 +105,8 @@ export class VaultNomadIntegration extends Construct {
   public readonly serverToken?: VaultToken;
   /** The Nomad JWKS data source, when the keys are read at plan time. */
   public readonly nomadJwks?: DataNomadJwks;
+  /** The vault provider the integration's resources use. @default - the stack's default */
+  public readonly vaultProvider?: TerraformProvider;
 
   private readonly binding: VaultModeBinding;
   /** Every extra path granted, with its task, for the check at synthesis. */
@@ -115,6 +117,7 @@ export class VaultNomadIntegration extends Construct {
     runAppChecksOn(this);
     this.checkAddresses(props);
     this.mode = props.mode ?? VaultIntegrationMode.workloadIdentity();
+    this.vaultProvider = props.vaultProvider;
     this.binding = this.mode._bind(this, {
       where: this.node.path,
       vaultAddress: props.vaultAddress,

@@ -290,6 +290,55 @@ describe('Consul-Connect variant: seed 001 rebuilt', () => {
     expect(policies).toContain('path "pki/issue/ingress" {\n  capabilities = ["update"]\n}');
   });
 
+  test('createRole: a PKI role that issues exactly the certificate names, server certificates only', () => {
+    // GIVEN the seed's certificate with createRole
+    const { stack } = newStack();
+    const vault = new VaultNomadIntegration(stack, 'Vault', {
+      vaultAddress: 'https://vault.example:8200',
+      nomadAddress: 'https://nomad.example:4646',
+    });
+    new ZeroTrustIngress(stack, 'Ingress', {
+      variant: IngressVariant.consulConnect({
+        mesh: new ConnectMesh(stack, 'Mesh'),
+        certificates: IngressCertificates.vaultPki({
+          vault,
+          role: 'ingress',
+          commonName: 'ingress.domain.com',
+          altNames: ['*.domain.com'],
+          createRole: true,
+        }),
+      }),
+    });
+    const roles = Object.values(
+      synthValidated(stack).resources('vault_pki_secret_backend_role') ?? {},
+    );
+    // THEN one role in the pki mount, for exactly those names and no others
+    expect(roles).toEqual([
+      {
+        backend: 'pki',
+        name: 'ingress',
+        allowed_domains: ['ingress.domain.com', '*.domain.com'],
+        allow_bare_domains: true,
+        allow_glob_domains: false,
+        allow_subdomains: false,
+        allow_any_name: false,
+        allow_localhost: false,
+        allow_ip_sans: false,
+        enforce_hostnames: true,
+        server_flag: true,
+        client_flag: false,
+        // 72 hours, in the seconds Vault reads back
+        max_ttl: '259200',
+      },
+    ]);
+  });
+
+  test('without createRole, no role is made: the role must exist', () => {
+    const { stack } = newStack();
+    consulConnect(stack);
+    expect(synthValidated(stack).resources('vault_pki_secret_backend_role')).toEqual({});
+  });
+
   test('the SSH route: TCP router on the TLS entry point, HostSNI of the VM, TLS on, Connect', async () => {
     const { stack } = newStack();
     consulConnect(stack);
