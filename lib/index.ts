@@ -75,6 +75,7 @@ export {
   type TaskProps,
   type TaskVaultProps,
   TemplateChangeMode,
+  type TemplateChangeScriptProps,
   type TemplateProps,
   VaultChangeMode,
   type VolumeMountProps,

@@ -473,6 +473,31 @@ describe('Traefik through the mesh (the Consul-Connect variant)', () => {
     expect(echoed).toBe('ping over the mesh\n');
   });
 
+  test('a renewed certificate is served on new connections, Traefik not restarted', async () => {
+    // GIVEN the certificate Traefik serves now, and its task's start
+    const first = new X509Certificate((await throughIngress('countdash.domain.com')).peer);
+    const before = await traefikTask();
+    // WHEN consul-template renews it (the ttl is 20 s), THEN a new connection gets the new one
+    const renewed = await waitFor(
+      'a renewed certificate on a new connection',
+      120_000,
+      async () => {
+        const served = new X509Certificate((await throughIngress('countdash.domain.com')).peer);
+        if (served.serialNumber === first.serialNumber)
+          throw new Error(`still ${first.serialNumber}`);
+        return served;
+      },
+    ).catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n--- traefik ---\n${await traefikLog()}`);
+    });
+    expect(renewed.verify(root.publicKey)).toBe(true);
+    expect(renewed.subject).toContain('CN=ingress.domain.com');
+    // and Traefik ran through it: same start, no restart
+    const after = await traefikTask();
+    expect(after).toEqual({ ...before, state: 'running' });
+    expect(after.restarts).toBe(0);
+  });
+
   test("without the intention that allows Traefik's service name, the route fails", async () => {
     // WHEN the dashboard's intentions (which allow only "traefik") are removed
     const removed = await platform.consul!.api(
@@ -509,15 +534,20 @@ describe('Traefik through the mesh (the Consul-Connect variant)', () => {
 /** Port the example publishes the ingress on (its websecure entry point). */
 const INGRESS_PORT = 8443;
 
+/** The certificate lifetime the harness gives the ingress (the example's is 72h). */
+const SHORT_TTL = '20s';
+
 /**
  * The example's Traefik job on raw_exec: the Traefik binary built here in place of the image,
  * the paths its Docker task sees (`/local`, `/secrets`, `/alloc`) as the task's own directories,
- * and no constraint to the example's edge node.
+ * no constraint to the example's edge node, and the certificate issued for {@link SHORT_TTL},
+ * so that it is renewed while the checks run.
  */
 function traefikOnRawExec(job: Json): Json {
   job.Constraints = null;
   const reroot = (text: string) =>
     text
+      .replace(/"ttl=72h"/g, `"ttl=${SHORT_TTL}"`)
       .replace(/"\/local\//g, '"{{ env "NOMAD_TASK_DIR" }}/')
       .replace(/"\/secrets\//g, '"{{ env "NOMAD_SECRETS_DIR" }}/')
       .replace(/unix:\/\/\/alloc\//g, 'unix://{{ env "NOMAD_ALLOC_DIR" }}/');
@@ -532,6 +562,16 @@ function traefikOnRawExec(job: Json): Json {
     }
   }
   return job;
+}
+
+/** The Traefik task's state, start time and restart count. */
+async function traefikTask(): Promise<{ state: string; startedAt: string; restarts: number }> {
+  const allocs = (await platform.nomad.api('GET', 'job/traefik/allocations?namespace=experimental'))
+    .body as Array<Alloc & { TaskStates: Record<string, Json> }>;
+  const alloc = allocs.find((a) => a.ClientStatus === 'running')!;
+  const full = (await platform.nomad.api('GET', `allocation/${alloc.ID}`)).body;
+  const t = full.TaskStates.traefik;
+  return { state: t.State, startedAt: t.StartedAt, restarts: t.Restarts };
 }
 
 async function traefikLog(): Promise<string> {

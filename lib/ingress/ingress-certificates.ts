@@ -7,6 +7,7 @@ import { TemplateChangeMode } from '../nomad/task';
 import { TraefikCertificatesResolverProps } from '../traefik/static-config';
 import { Capability } from '../vault/policy-document';
 import type { VaultNomadIntegration } from '../vault/vault-nomad-integration';
+import { DYNAMIC_CONFIG_FILE } from './traefik-files';
 
 /** Options of {@link IngressCertificates.vaultPki}. */
 export interface VaultPkiCertificateOptions {
@@ -208,12 +209,23 @@ function issuingRole(
   });
 }
 
+/**
+ * A certificate or key file. A renewed one reaches Traefik without a restart: Traefik's file
+ * provider watches only its dynamic configuration file (and rereads the certificate files it
+ * names when that changes), so the template touches that file.
+ * @see https://github.com/traefik/traefik/blob/v3.7.13/pkg/provider/file/file.go
+ */
 function addSecretTemplate(task: Task, destination: string, data: string): void {
   task.addTemplate({
     destination: destination.replace(/^\//, ''),
     data,
     perms: '0600',
-    changeMode: TemplateChangeMode.NOOP,
+    changeMode: TemplateChangeMode.SCRIPT,
+    changeScript: {
+      command: '/bin/sh',
+      // the task directory's local/ is NOMAD_TASK_DIR
+      args: ['-c', `touch "$NOMAD_TASK_DIR/${DYNAMIC_CONFIG_FILE.replace(/^\/local\//, '')}"`],
+    },
     errorOnMissingKey: true,
   });
 }

@@ -37,6 +37,8 @@ export interface TemplateProps {
   readonly changeMode?: TemplateChangeMode;
   /** Signal sent for TemplateChangeMode.SIGNAL, e.g. `SIGHUP`. @default - none */
   readonly changeSignal?: string;
+  /** The command run inside the task for TemplateChangeMode.SCRIPT. @default - none */
+  readonly changeScript?: TemplateChangeScriptProps;
   /** Left delimiter, e.g. `[[` when the text itself holds `{{`. @default "{{" */
   readonly leftDelimiter?: string;
   /** Right delimiter. @default "}}" */
@@ -49,6 +51,22 @@ export interface TemplateProps {
   readonly splay?: string;
   /** Fail the task when a key the template reads is missing. @default false */
   readonly errorOnMissingKey?: boolean;
+}
+
+/**
+ * The command a template runs inside its task when the file changes
+ * (`change_mode = "script"`).
+ * @see https://developer.hashicorp.com/nomad/docs/job-specification/change_script
+ */
+export interface TemplateChangeScriptProps {
+  /** The program, a path inside the task. */
+  readonly command: string;
+  /** Its arguments. @default - none */
+  readonly args?: string[];
+  /** How long it may run, a Go duration. @default "5s" (Nomad's) */
+  readonly timeout?: string;
+  /** Fail the task when the script fails. @default false */
+  readonly failOnError?: boolean;
 }
 
 /** How go-getter treats an artifact's destination. */
@@ -355,6 +373,18 @@ export class Task {
       Object.values(TemplateChangeMode),
     );
     checkDuration(where, 'template splay', template.splay);
+    if (
+      (template.changeMode === TemplateChangeMode.SCRIPT) !==
+      (template.changeScript !== undefined)
+    ) {
+      throw new ConfigError(
+        where,
+        'template changeScript',
+        template.changeScript,
+        'TemplateChangeMode.SCRIPT needs changeScript, and changeScript needs TemplateChangeMode.SCRIPT.',
+      );
+    }
+    checkDuration(where, 'template changeScript timeout', template.changeScript?.timeout);
     if (template.changeMode === TemplateChangeMode.SIGNAL && !template.changeSignal) {
       throw new ConfigError(
         where,
@@ -507,8 +537,8 @@ export class Task {
     }
     block.mapBlockOrAttribute('env', this.env);
     for (const t of [...this.templates, ...this.templateProducers.map((p) => p())]) {
-      block
-        .block('template')
+      const template = block.block('template');
+      template
         .attribute('data', t.data === undefined ? undefined : new HclHeredoc(t.data))
         .attribute('source', t.source)
         .attribute('destination', t.destination)
@@ -520,6 +550,14 @@ export class Task {
         .attribute('env', t.env)
         .attribute('splay', t.splay)
         .attribute('error_on_missing_key', t.errorOnMissingKey);
+      if (t.changeScript) {
+        template
+          .block('change_script')
+          .attribute('command', t.changeScript.command)
+          .attribute('args', t.changeScript.args)
+          .attribute('timeout', t.changeScript.timeout)
+          .attribute('fail_on_error', t.changeScript.failOnError);
+      }
     }
     if (this.vault) {
       const v = this.vault;

@@ -353,6 +353,34 @@ const CONSTRUCTION: BadInput[] = [
     fix: 'needs changeSignal',
   },
   {
+    name: 'template change mode script without a script',
+    stage: 'construct',
+    build: (s) =>
+      web(s).addTemplate({
+        destination: 'local/a',
+        data: 'x',
+        changeMode: TemplateChangeMode.SCRIPT,
+      }),
+    path: T,
+    prop: 'template changeScript',
+    value: '(not set)',
+    fix: 'TemplateChangeMode.SCRIPT needs changeScript',
+  },
+  {
+    name: 'template change script without change mode script',
+    stage: 'construct',
+    build: (s) =>
+      web(s).addTemplate({
+        destination: 'local/a',
+        data: 'x',
+        changeScript: { command: '/bin/true' },
+      }),
+    path: T,
+    prop: 'template changeScript',
+    value: '{"command":"/bin/true"}',
+    fix: 'changeScript needs TemplateChangeMode.SCRIPT',
+  },
+  {
     name: 'template delimiters',
     stage: 'construct',
     build: (s) => web(s).addTemplate({ destination: 'local/a', data: 'x', leftDelimiter: '[[' }),

@@ -281,6 +281,16 @@ describe('Consul-Connect variant: seed 001 rebuilt', () => {
       '{{ with secret "pki/issue/ingress" "common_name=ingress.domain.com" "ttl=72h" "alt_names=*.domain.com" }}',
     );
     expect(JSON.stringify(body)).not.toMatch(/BEGIN (CERTIFICATE|PRIVATE KEY)/);
+    // and a renewed certificate reaches Traefik: the file provider watches only its dynamic
+    // file (local/dynamic.yml, NOMAD_TASK_DIR/dynamic.yml), so the templates touch it
+    expect(cert.change_mode).toBe('script');
+    expect(cert.change_script).toEqual([
+      { command: '/bin/sh', args: ['-c', 'touch "$NOMAD_TASK_DIR/dynamic.yml"'] },
+    ]);
+    expect(yaml['local/traefik.yml'].providers.file).toEqual({
+      filename: '/local/dynamic.yml',
+      watch: true,
+    });
     expect(yaml['local/dynamic.yml'].tls.stores.default.defaultCertificate).toEqual({
       certFile: '/secrets/tls/ingress.crt',
       keyFile: '/secrets/tls/ingress.key',
