@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { fetchWithin, freeLoopbackPorts, ServerProcess, startServer } from './servers';
+import { callApi, freeLoopbackPorts, ServerProcess, startServer } from './servers';
 
 /**
  * A `consul agent -dev` on loopback for the whole-platform checks: ACLs on with
@@ -76,22 +76,10 @@ connect {
 `;
   writeFileSync(join(dir, 'consul.hcl'), config);
   const httpAddress = `127.0.0.1:${http}`;
-  const api = async (method: string, path: string, body?: unknown, token = managementToken) => {
-    const res = await fetchWithin(`http://${httpAddress}/v1/${path.replace(/^\/+/, '')}`, {
-      method,
-      headers: { 'X-Consul-Token': token },
-      body: body === undefined ? undefined : JSON.stringify(body),
+  const api = (method: string, path: string, body?: unknown, token = managementToken) =>
+    callApi(`http://${httpAddress}/v1/${path.replace(/^\/+/, '')}`, method, body, {
+      'X-Consul-Token': token,
     });
-    const text = await res.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    let parsed: any = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // errors come as plain text
-    }
-    return { status: res.status, body: parsed };
-  };
   const process_ = await startServer({
     name: 'consul agent -dev',
     command: consulBinary,

@@ -249,6 +249,11 @@ async function taskLog(alloc: string, task: string, type: 'stdout' | 'stderr'): 
   return res.status === 200 ? String(res.body) : '';
 }
 
+/** A task's stdout, then its stderr. */
+async function taskOutput(alloc: string, task: string): Promise<string> {
+  return (await taskLog(alloc, task, 'stdout')) + (await taskLog(alloc, task, 'stderr'));
+}
+
 /** GET from inside an allocation's network namespace: status and body. */
 function getInside(alloc: string, url: string): { status: number; body: string } {
   const r = inNamespace(alloc, process.execPath, [
@@ -311,9 +316,7 @@ test('a caller no intention allows is refused by the api proxy', async () => {
     task.Templates = null;
     task.Vault = null;
   }
-  const apiProxyLog = async () =>
-    (await taskLog(countdash.api.ID, 'connect-proxy-count-api', 'stdout')) +
-    (await taskLog(countdash.api.ID, 'connect-proxy-count-api', 'stderr'));
+  const apiProxyLog = () => taskOutput(countdash.api.ID, 'connect-proxy-count-api');
   expect(await apiProxyLog()).not.toMatch(/authz call denied/);
   await register(swapped(job, () => join(programDir, 'dashboard.js')));
   const intruder = await runningAllocations('intruder');
@@ -521,9 +524,7 @@ describe('Traefik through the mesh (the Consul-Connect variant)', () => {
     // THEN Traefik's mTLS connection is refused by the dashboard's proxy, under the default deny
     const refused = await waitFor('the dashboard proxy to refuse Traefik', 120_000, async () => {
       const r = await throughIngress('countdash.domain.com');
-      const log =
-        (await taskLog(countdash.dashboard.ID, 'connect-proxy-count-dashboard', 'stdout')) +
-        (await taskLog(countdash.dashboard.ID, 'connect-proxy-count-dashboard', 'stderr'));
+      const log = await taskOutput(countdash.dashboard.ID, 'connect-proxy-count-dashboard');
       if (r.status !== 200 && /authz call denied: service=count-dashboard/.test(log)) return r;
       throw new Error(`${r.status}: ${log.slice(-2000)}`);
     });
@@ -579,7 +580,5 @@ async function traefikLog(): Promise<string> {
     .body as Alloc[];
   const alloc = allocs.find((a) => a.ClientStatus === 'running') ?? allocs[0];
   if (!alloc) return '(no allocation)';
-  return (
-    (await taskLog(alloc.ID, 'traefik', 'stdout')) + (await taskLog(alloc.ID, 'traefik', 'stderr'))
-  ).slice(-5000);
+  return (await taskOutput(alloc.ID, 'traefik')).slice(-5000);
 }

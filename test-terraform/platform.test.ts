@@ -14,6 +14,7 @@ import {
   resourceAddresses,
   sensitiveValues,
   startPlatform,
+  withoutPreventDestroy,
 } from './whole-stack';
 
 /**
@@ -149,11 +150,7 @@ describe.each(STACKS)('stack %s, whole', (name) => {
         .sort();
       expect(left).toEqual([...keep].sort());
       // with the protection lifted (clean-up), destroy removes everything
-      const unprotected = JSON.parse(JSON.stringify(json));
-      for (const items of Object.values<Json>(unprotected.resource)) {
-        for (const body of Object.values<Json>(items)) delete body.lifecycle?.prevent_destroy;
-      }
-      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(unprotected, null, 2));
+      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(withoutPreventDestroy(json), null, 2));
     }
     step(['destroy', '-auto-approve']);
     expect(Object.keys(stateResources(dir, providerMirror(), options))).toEqual([]);

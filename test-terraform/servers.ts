@@ -62,6 +62,32 @@ export function fetchWithin(url: string, init: RequestInit = {}, timeoutMs = 10_
 }
 
 /**
+ * Calls an HTTP API with a JSON body (when given) and returns the status and the answer parsed
+ * as JSON, or its text (logs and errors come as plain text).
+ */
+export async function callApi(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; body: any }> {
+  const res = await fetchWithin(url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body: parsed };
+}
+
+/**
  * Distinct loopback ports free right now for TCP and UDP (Nomad's serf port takes both). With
  * `consecutive`, each port p also has p+1 free (Vault's dev cluster listener takes p+1).
  */
@@ -481,20 +507,8 @@ ${options.rawExec ? '\nplugin "raw_exec" {\n  config {\n    enabled = true\n  }\
     });
     return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
   };
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetchWithin(`${address}/v1/${path.replace(/^\/+/, '')}`, {
-      method,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // logs and errors come as plain text
-    }
-    return { status: res.status, body: parsed };
-  };
+  const api = (method: string, path: string, body?: unknown) =>
+    callApi(`${address}/v1/${path.replace(/^\/+/, '')}`, method, body);
   const process_ = await startServer({
     name: 'nomad agent -dev',
     command: nomadBinary,

@@ -19,12 +19,12 @@ import {
   pkiMountsFor,
   readBack,
   ReadBack,
-  referencesIn,
   stateResources,
   tfStep,
   vaultInventory,
   writeVaultStack,
 } from './vault-stack';
+import { keptAliveBy, pinJwksUrls, protectedResources, withoutPreventDestroy } from './whole-stack';
 
 /**
  * Part 1 of issue 11: the Vault resources of every example stack applied to a real Vault
@@ -55,23 +55,6 @@ const hasVault = (json: Json) =>
 const WITH_VAULT = Object.keys(synthesized)
   .filter((n) => hasVault(synthesized[n]))
   .sort();
-
-/**
- * Points each JWT backend's jwks_url that is a literal off loopback (an example's real Nomad
- * address) at the local JWKS instead, since Vault fetches it while the backend is written.
- * Returns what was replaced; URLs built from variables get loopback values from the harness.
- */
-function pinJwksUrls(json: Json, localJwksUrl: string): Record<string, string> {
-  const replaced: Record<string, string> = {};
-  for (const [name, body] of Object.entries<Json>(json.resource.vault_jwt_auth_backend ?? {})) {
-    const url = body.jwks_url;
-    if (typeof url !== 'string' || /[$%]\{/.test(url)) continue;
-    if (['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) continue;
-    replaced[`vault_jwt_auth_backend.${name}`] = url;
-    body.jwks_url = localJwksUrl;
-  }
-  return replaced;
-}
 
 let vault: DevVault;
 let jwks: JwksServer;
@@ -132,30 +115,9 @@ describe.each(WITH_VAULT)('stack %s, Vault part', (name) => {
   const dir = mkdtempSync(join(tmpdir(), `vault-apply-${name}-`));
   const stack = writeVaultStack(synthesized[name], dir);
   const rendered: Json = stack.json;
-  /** Addresses with lifecycle.prevent_destroy. */
-  const protectedAddresses = Object.entries<Json>(rendered.resource)
-    .flatMap(([type, items]) =>
-      Object.entries<Json>(items)
-        .filter(([, body]) => body.lifecycle?.prevent_destroy === true)
-        .map(([n]) => `${type}.${n}`),
-    )
-    .sort();
-  /**
-   * What must stay when the protected resources stay: them and, transitively, what they refer
-   * to (destroying a dependency would destroy them too, which Terraform refuses).
-   */
-  const resourceTypes = new Set(Object.keys(rendered.resource));
-  const keptAlive = new Set<string>();
-  const visit = (address: string) => {
-    if (keptAlive.has(address)) return;
-    keptAlive.add(address);
-    const [type, resName] = address.split('.');
-    for (const ref of referencesIn(rendered.resource[type][resName], resourceTypes)) {
-      const target = ref.split('.').slice(0, 2).join('.');
-      if (stack.kept.includes(target)) visit(target);
-    }
-  };
-  protectedAddresses.forEach(visit);
+  /** Addresses with lifecycle.prevent_destroy, and what they keep alive. */
+  const protectedAddresses = protectedResources(rendered);
+  const keptAlive = keptAliveBy(rendered, protectedAddresses);
   let options: TerraformOptions;
   let before: Record<string, string[]>;
   let applied: Record<string, Json> = {};
@@ -346,11 +308,10 @@ describe.each(WITH_VAULT)('stack %s, Vault part', (name) => {
 
   test('with the protection lifted (clean-up), destroy leaves Vault as it was', async () => {
     if (protectedAddresses.length > 0) {
-      const unprotected = JSON.parse(JSON.stringify(rendered));
-      for (const items of Object.values<Json>(unprotected.resource)) {
-        for (const body of Object.values<Json>(items)) delete body.lifecycle?.prevent_destroy;
-      }
-      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(unprotected, null, 2));
+      writeFileSync(
+        join(dir, 'cdk.tf.json'),
+        JSON.stringify(withoutPreventDestroy(rendered), null, 2),
+      );
       tfStep(dir, ['destroy', '-input=false', '-no-color', '-auto-approve'], options);
     }
     for (const a of stack.kept.filter((x) => !x.startsWith('data.'))) {

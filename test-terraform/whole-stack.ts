@@ -158,16 +158,20 @@ export async function startPlatform(
 }
 
 /**
- * Points each JWT backend's literal jwks_url off loopback (a real Nomad's address in an
- * example) at the running agent's keys.
+ * Points each JWT backend's literal jwks_url off loopback (an example's real Nomad address) at
+ * local keys, since Vault fetches them while the backend is written. Returns what was replaced;
+ * URLs built from variables get loopback values from the harness.
  */
-function pinJwksUrls(json: Json, localJwksUrl: string): void {
-  for (const body of Object.values<Json>(json.resource?.vault_jwt_auth_backend ?? {})) {
+export function pinJwksUrls(json: Json, localJwksUrl: string): Record<string, string> {
+  const replaced: Record<string, string> = {};
+  for (const [name, body] of Object.entries<Json>(json.resource?.vault_jwt_auth_backend ?? {})) {
     const url = body.jwks_url;
     if (typeof url !== 'string' || /[$%]\{/.test(url)) continue;
     if (['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) continue;
+    replaced[`vault_jwt_auth_backend.${name}`] = url;
     body.jwks_url = localJwksUrl;
   }
+  return replaced;
 }
 
 /** A deep copy of a synthesized stack, its providers at the mirror's versions, state in `dir`. */
@@ -198,9 +202,10 @@ export function nomadAgentStanzas(
   const partDir = join(dir, 'before-nomad');
   mkdirSync(partDir, { recursive: true });
   const part = stackPart(json, join(dir, 'terraform.tfstate'), providers).json;
-  const stanzaNames = Object.keys(part.output ?? {}).filter((n) =>
-    /^(vault|consul) \{/.test(stanzaTemplateStart(part.output[n].value)),
-  );
+  const stanzaNames = Object.keys(part.output ?? {}).filter((n) => {
+    const value = part.output[n].value;
+    return typeof value === 'string' && /^(vault|consul) \{/.test(value);
+  });
   writeFileSync(join(partDir, 'cdk.tf.json'), JSON.stringify(part, null, 2));
   tfStep(partDir, ['init', '-input=false', '-no-color'], options);
   log('plan', tfStep(partDir, ['plan', '-input=false', '-no-color', '-out=tfplan'], options));
@@ -221,11 +226,6 @@ export function nomadAgentStanzas(
     if (typeof v !== 'string') throw new Error(`stanza output ${n} has no value: ${v}`);
   }
   return values;
-}
-
-/** The literal text a Terraform template begins with. */
-function stanzaTemplateStart(value: Json): string {
-  return typeof value === 'string' ? value.slice(0, 10) : '';
 }
 
 /** Addresses of the managed resources of a stack with `lifecycle.prevent_destroy`. */
@@ -257,6 +257,15 @@ export function keptAliveBy(json: Json, protectedAddresses: string[]): Set<strin
   };
   protectedAddresses.forEach(visit);
   return kept;
+}
+
+/** A copy of a stack with every `lifecycle.prevent_destroy` lifted (clean-up after a check). */
+export function withoutPreventDestroy(json: Json): Json {
+  const copy = JSON.parse(JSON.stringify(json));
+  for (const items of Object.values<Json>(copy.resource ?? {})) {
+    for (const body of Object.values<Json>(items)) delete body.lifecycle?.prevent_destroy;
+  }
+  return copy;
 }
 
 /** Every managed resource address of a stack. */

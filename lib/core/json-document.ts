@@ -12,9 +12,8 @@ import { renderSegments } from './tokens';
  * `config_json` as text, and for the Connect CA a difference replaces the CA.
  * Each string reference is JSON-escaped by Terraform when it plans (`jsonencode`, Go's encoder
  * as well), each number reference written as a number (`tonumber` fails the plan for anything
- * else), a combining
- * mark right after an escape written as an escape too ({@link escapeMarksAfterEscapes}), and
- * the whole text passed through {@link terraformString}.
+ * else), a combining mark right after an escape written as an escape too
+ * ({@link escapeMarksAfterEscapes}), and the whole text passed through {@link terraformString}.
  * @internal
  */
 export function jsonDocument(value: unknown): string {

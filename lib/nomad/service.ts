@@ -361,7 +361,6 @@ export class Service implements IServiceTarget {
   public setSidecarTask(task: ConnectSidecarTaskProps): void {
     this.requireSidecar('sidecar task');
     this.setConnect({ ...this.connect, sidecarTask: task });
-    this.group.job._changed();
   }
 
   /**
